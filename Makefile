@@ -1,0 +1,42 @@
+# Two commands do everything: `make course` and `make test`.
+# Both create .venv with python3 -m venv and install the pinned set on first use.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.lstm-course-installed
+# Extra options for the runner, e.g. make course ARGS="--profile quick --only 04"
+ARGS   ?=
+
+.PHONY: setup course test lab lint publish clean-cache clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m ipykernel install --sys-prefix --name lstm-course --display-name "Python (lstm-course)"
+	touch $(STAMP)
+
+course: $(STAMP)
+	$(PY) -m lstm_helpers.course $(ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+# Copy the notebooks of a finished standard `make course` run into notebooks/.
+publish: $(STAMP)
+	$(PY) -m lstm_helpers.course --publish
+
+clean-cache: $(STAMP)
+	$(PY) -m lstm_helpers.cache clear
+
+clean:
+	rm -rf build

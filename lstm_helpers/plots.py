@@ -1,0 +1,47 @@
+"""Plots the lessons draw more than once."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+
+def plot_split(
+    prices: dict[str, pd.DataFrame],
+    target: str = "High",
+    train_end: str = "2016",
+    test_start: str = "2017",
+    ncols: int = 2,
+) -> plt.Figure:
+    """One panel per ticker: the target column, training part and test part in two colours.
+
+    Parameters
+    ----------
+    prices : dict of str -> DataFrame
+        Ticker -> price frame.
+    target : str, default "High"
+        Column to plot.
+    train_end, test_start : str
+        The split; a dashed line marks the first test day.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    n = len(prices)
+    nrows = (n + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 3 * nrows), squeeze=False)
+    for ax, (ticker, frame) in zip(axes.flat, prices.items(), strict=False):
+        series = frame[target]
+        train, test = series.loc[:train_end], series.loc[test_start:]
+        ax.plot(train.index, train.to_numpy(), lw=0.8, label=f"train (..{train_end})")
+        ax.plot(test.index, test.to_numpy(), lw=0.8, label=f"test ({test_start}..)")
+        ax.axvline(test.index.min(), color="k", ls="--", lw=0.8)
+        ax.axhline(train.max(), color="grey", ls=":", lw=0.8, label="training maximum")
+        ax.set_title(f"{ticker} {target}")
+        ax.set_ylabel("price (USD)")
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    axes.flat[0].legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,74 @@
+"""Tests of lstm_helpers.windows: the report's scaling and windows."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_helpers.data import DataWarning, load_ticker, load_tickers
+from lstm_helpers.windows import range_table, report_windows, sliding_windows
+
+
+def test_sliding_windows_shapes_and_values():
+    X, y = sliding_windows(np.arange(10.0), 3)
+    assert X.shape == (7, 3, 1) and y.shape == (7,)
+    assert X[0, :, 0].tolist() == [0, 1, 2] and y[0] == 3
+    assert X[-1, :, 0].tolist() == [6, 7, 8] and y[-1] == 9
+    with pytest.raises(ValueError, match="too short"):
+        sliding_windows(np.arange(3.0), 3)
+    with pytest.raises(ValueError, match="1-D"):
+        sliding_windows(np.zeros((3, 2)), 1)
+
+
+@pytest.fixture(scope="module")
+def ibm():
+    with pytest.warns(DataWarning):
+        return load_ticker("IBM")
+
+
+def test_report_protocol_on_ibm(ibm):
+    data = report_windows(ibm["High"])
+    n_train_days = len(ibm.loc[:"2016"])
+    assert data.X_train.shape == (n_train_days - 60, 60, 1)
+    assert data.X_test.shape == (len(ibm.loc["2017"]), 60, 1)  # every 2017 day gets a forecast
+    assert data.test_dates[0] == pd.Timestamp("2017-01-03")
+    # The scaler saw only the training years.
+    train = ibm["High"].loc[:"2016"]
+    assert data.scaler.data_min_[0] == train.min() and data.scaler.data_max_[0] == train.max()
+    assert data.y_train.min() == 0.0 and data.y_train.max() <= 1.0
+    # The first test window is the last 60 training days.
+    np.testing.assert_allclose(data.inverse(data.X_test[0, :, 0]), train.iloc[-60:].to_numpy())
+    np.testing.assert_allclose(data.inverse(data.y_test), data.test_actual)
+    assert data.test_previous[0] == train.iloc[-1]
+    np.testing.assert_array_equal(data.test_previous[1:], data.test_actual[:-1])
+
+
+def test_missing_target_drops_samples_and_says_so(ibm):
+    high = ibm["High"].copy()
+    high.loc["2017-03-01"] = np.nan
+    with pytest.warns(DataWarning, match="61 sample"):
+        data = report_windows(high)
+    assert pd.Timestamp("2017-03-01") in data.dropped
+    assert len(data.test_dates) == len(ibm.loc["2017"]) - 61
+    assert not np.isnan(data.X_test).any()
+
+
+def test_bad_splits(ibm):
+    with pytest.raises(ValueError, match="empty part"):
+        report_windows(ibm["High"], test_start="2019", test_end="2019")
+    with pytest.raises(ValueError, match="too few"):
+        report_windows(ibm["High"].loc["2016-06":], window=200)
+    with pytest.raises(ValueError, match="pandas Series"):
+        report_windows(ibm["High"].to_numpy())
+
+
+def test_range_table_measures_prices_above_training_max():
+    frames = load_tickers(["IBM", "AMZN"], report=False)
+    table = range_table(frames)
+    amzn = frames["AMZN"]["High"]
+    hi = amzn.loc[:"2016"].max()
+    assert table.loc["AMZN", "train_max"] == hi
+    assert table.loc["AMZN", "test_days_above_train_max_%"] == pytest.approx(
+        100 * (amzn.loc["2017"] > hi).mean()
+    )
+    assert table.loc["AMZN", "largest_scaled_test_value"] > 1  # 2017 leaves the range
+    assert table.loc["IBM", "largest_scaled_test_value"] < 1  # IBM stays inside it
