@@ -45,3 +45,37 @@ def plot_split(
     axes.flat[0].legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_forecasts(
+    actual: pd.Series,
+    forecasts: dict[str, pd.Series],
+    title: str = "",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """The actual series and one or more forecasts of it on one axis.
+
+    Parameters
+    ----------
+    actual : pandas.Series
+        Observed values, indexed by date.
+    forecasts : dict of str -> Series or array
+        Forecast name -> values on the same days as ``actual``.
+    title : str
+        Axis title.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.5))
+    ax.plot(actual.index, actual.to_numpy(), color="k", lw=1.4, label="actual")
+    for name, values in forecasts.items():
+        ax.plot(actual.index, pd.Series(values).to_numpy(), lw=1.0, label=name)
+    ax.set_title(title)
+    ax.set_ylabel("price (USD)")
+    ax.legend(fontsize=8, loc="best")
+    return ax
