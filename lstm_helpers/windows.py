@@ -82,6 +82,14 @@ class WindowedData:
     dropped : list of Timestamp
         Target days without a sample because the day or its window had a
         missing value.
+    train_dates : DatetimeIndex, length n_train
+        The target day of each training window.
+    transform : str
+        What the model sees and predicts: ``"level"`` (scaled prices, the
+        report), ``"log_return"`` or ``"relative"`` (see :func:`variant_windows`).
+    scale : float
+        For ``log_return`` and ``relative``: the training standard deviation
+        that model outputs are multiplied by.
     """
 
     X_train: np.ndarray
@@ -94,11 +102,32 @@ class WindowedData:
     scaler: MinMaxScaler
     window: int
     dropped: list
+    train_dates: pd.DatetimeIndex | None = None
+    transform: str = "level"
+    scale: float = 1.0
 
     def inverse(self, scaled: np.ndarray) -> np.ndarray:
-        """Map scaled model outputs back to prices, shape (n,) -> (n,)."""
+        """Map scaled price levels back to prices, shape (n,) -> (n,)."""
         scaled = np.asarray(scaled, dtype=float).reshape(-1, 1)
         return self.scaler.inverse_transform(scaled).ravel()
+
+    def to_prices(self, outputs: np.ndarray) -> np.ndarray:
+        """Turn model outputs on the test windows into price forecasts, shape (n_test,).
+
+        ``level``: undo the MinMax scaling. ``log_return``: previous price times
+        ``exp(output * scale)``. ``relative``: previous price times
+        ``1 + output * scale``. An output of 0 is persistence for the last two.
+        """
+        outputs = np.asarray(outputs, dtype=float).ravel()
+        if len(outputs) != len(self.test_previous):
+            raise ValueError(f"{len(outputs)} outputs for {len(self.test_previous)} test days")
+        if self.transform == "level":
+            return self.inverse(outputs)
+        if self.transform == "log_return":
+            return self.test_previous * np.exp(outputs * self.scale)
+        if self.transform == "relative":
+            return self.test_previous * (1.0 + outputs * self.scale)
+        raise ValueError(f"unknown transform {self.transform!r}")
 
 
 def report_windows(
@@ -180,6 +209,83 @@ def report_windows(
         scaler=scaler,
         window=window,
         dropped=dropped,
+        train_dates=target_dates[is_train],
+    )
+
+
+TRANSFORMS: tuple[str, ...] = ("level", "log_return", "relative")
+
+
+def variant_windows(
+    series: pd.Series,
+    transform: str,
+    train_end: str = "2016",
+    test_start: str = "2017",
+    test_end: str | None = "2017",
+    window: int = 60,
+) -> WindowedData:
+    """Windows for the same forecast, with another thing for the model to see and predict.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        One price column indexed by sorted dates, no missing values.
+    transform : {"level", "log_return", "relative"}
+        ``level`` is :func:`report_windows` (MinMax-scaled prices).
+        ``log_return``: the input is the window's daily log returns
+        ``log(x_k / x_{k-1})`` and the target the next day's log return.
+        ``relative``: every window is normalised by its last value,
+        ``x_k / x_last - 1``, and so is the target ``x_next / x_last - 1``.
+        Both are divided by the standard deviation of the training targets,
+        so the network sees values of order 1. Neither depends on the price
+        level, so 2017 prices above the training range look like any others.
+    train_end, test_start, test_end, window
+        As in :func:`report_windows`.
+
+    Returns
+    -------
+    WindowedData
+        With ``transform`` and ``scale`` set; use ``to_prices`` to turn model
+        outputs into price forecasts. The MinMax scaler is kept but unused.
+    """
+    if transform not in TRANSFORMS:
+        raise ValueError(f"transform must be one of {', '.join(TRANSFORMS)}, got {transform!r}")
+    base = report_windows(series, train_end, test_start, test_end, window)
+    if transform == "level":
+        return base
+    if series.isna().any():
+        raise ValueError(f"{series.name}: variant_windows needs a series without missing values")
+    series = series.loc[:test_end] if test_end is not None else series
+    raw = series.to_numpy(dtype=float)
+    if transform == "log_return":
+        steps = np.diff(np.log(raw))  # steps[k] = log(x[k+1] / x[k])
+        X, y = sliding_windows(steps, window)  # y[k] = steps[k + window] -> target day k + window + 1
+        target_dates = series.index[window + 1 :]
+    else:
+        X, _ = sliding_windows(raw, window)  # X[k] = raw[k : k + window], target day k + window
+        last = X[:, -1:, :]
+        y = raw[window:] / last[:, 0, 0] - 1.0
+        X = X / last - 1.0
+        target_dates = series.index[window:]
+    is_train = np.asarray(target_dates <= base.train_dates.max())
+    is_test = np.asarray(target_dates >= pd.Timestamp(test_start))
+    if not target_dates[is_test].equals(base.test_dates):  # the same days as the report's windows
+        raise ValueError(f"{series.name}: {transform} windows do not cover the same test days")
+    scale = float(np.std(y[is_train]))
+    return WindowedData(
+        X_train=X[is_train] / scale,
+        y_train=y[is_train] / scale,
+        X_test=X[is_test] / scale,
+        y_test=y[is_test] / scale,
+        test_dates=target_dates[is_test],
+        test_actual=base.test_actual,
+        test_previous=base.test_previous,
+        scaler=base.scaler,
+        window=window,
+        dropped=[],
+        train_dates=target_dates[is_train],
+        transform=transform,
+        scale=scale,
     )
 
 

@@ -72,3 +72,36 @@ def test_range_table_measures_prices_above_training_max():
     )
     assert table.loc["AMZN", "largest_scaled_test_value"] > 1  # 2017 leaves the range
     assert table.loc["IBM", "largest_scaled_test_value"] < 1  # IBM stays inside it
+
+
+@pytest.mark.parametrize("transform", ["log_return", "relative"])
+def test_variant_windows_cover_the_report_days_and_invert(ibm, transform):
+    from lstm_helpers.windows import variant_windows
+
+    base = report_windows(ibm["High"])
+    data = variant_windows(ibm["High"], transform)
+    assert data.transform == transform and data.scale > 0
+    assert data.test_dates.equals(base.test_dates)
+    np.testing.assert_array_equal(data.test_previous, base.test_previous)
+    # The true targets map back to the actual prices; an output of 0 is persistence.
+    np.testing.assert_allclose(data.to_prices(data.y_test), data.test_actual, rtol=1e-12)
+    np.testing.assert_allclose(data.to_prices(np.zeros(len(data.y_test))), data.test_previous)
+    # Nothing after a window's last day is in it: the last input step is the previous day.
+    if transform == "relative":
+        assert np.all(data.X_test[:, -1, 0] == 0.0)
+    else:
+        np.testing.assert_allclose(
+            data.X_test[0, -1, 0] * data.scale, np.log(base.test_previous[0] / ibm["High"].loc[:"2016"].iloc[-2])
+        )
+    assert data.train_dates.max() <= pd.Timestamp("2016-12-31")
+    assert abs(np.std(data.y_train) - 1.0) < 1e-9
+
+
+def test_variant_windows_reject_unknown_transform(ibm):
+    from lstm_helpers.windows import variant_windows
+
+    with pytest.raises(ValueError, match="transform must be one of"):
+        variant_windows(ibm["High"], "diff")
+    assert variant_windows(ibm["High"], "level").transform == "level"
+    with pytest.raises(ValueError, match="3 outputs for 251 test days"):
+        report_windows(ibm["High"]).to_prices(np.zeros(3))

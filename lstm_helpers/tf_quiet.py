@@ -1,0 +1,40 @@
+"""Import TensorFlow and Keras without their C++ start-up lines on stderr.
+
+TensorFlow prints a few informational lines from C++ when it loads (oneDNN,
+CPU features) that no environment variable silences in this version, and
+Jupyter captures them into the notebook. Importing this module first loads
+TensorFlow with the process's stderr pointed at /dev/null for the duration
+of the import only; Python exceptions still propagate. Later imports of
+``tensorflow`` or ``keras`` anywhere are then silent.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _import_quietly() -> None:
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import keras  # noqa: F401
+        import tensorflow as tf
+
+        tf.constant(0.0)  # the first op loads the CPU kernels, which log too
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+_import_quietly()
+
+import keras  # noqa: E402 - already loaded above, now silent
+import tensorflow as tf  # noqa: E402
+
+__all__ = ["keras", "tf"]
