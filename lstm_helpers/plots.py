@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
+
+
+def _date_axis(ax: plt.Axes) -> None:
+    """Compact, non-overlapping date labels."""
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def plot_split(
@@ -39,6 +47,7 @@ def plot_split(
         ax.axvline(test.index.min(), color="k", ls="--", lw=0.8)
         ax.axhline(train.max(), color="grey", ls=":", lw=0.8, label="training maximum")
         ax.set_title(f"{ticker} {target}")
+        _date_axis(ax)
         ax.set_ylabel("price (USD)")
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
@@ -78,4 +87,26 @@ def plot_forecasts(
     ax.set_title(title)
     ax.set_ylabel("price (USD)")
     ax.legend(fontsize=8, loc="best")
+    _date_axis(ax)
+    return ax
+
+
+def plot_losses(losses: dict[str, list[float]], ax: plt.Axes | None = None) -> plt.Axes:
+    """Training loss per epoch of one or more models (log scale).
+
+    Parameters
+    ----------
+    losses : dict of str -> list of float
+        Model name -> loss after each epoch.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when omitted.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    for name, values in losses.items():
+        ax.plot(range(1, len(values) + 1), values, marker=".", label=name)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss (MSE, scaled)")
+    ax.legend(fontsize=8)
     return ax

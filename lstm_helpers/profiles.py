@@ -34,6 +34,27 @@ _COMMON: dict[str, dict[str, Any]] = {
 _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
     "00": {p: {} for p in PROFILE_NAMES},
     "01": {p: {"window": 100, "decay": 0.5, "target": "High"} for p in PROFILE_NAMES},
+    # 02: the small Keras LSTM whose gates are drawn; 03: the NumPy LSTM trained with Adam.
+    "02": {p: {"ticker": "IBM", "units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32, "seed": 0}
+           for p in PROFILE_NAMES},
+    "03": {p: {"ticker": "IBM", "units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32,
+               "lr": 1e-3, "seed": 0} for p in PROFILE_NAMES},
+    "04": {
+        "quick": {"ticker": "IBM", "epochs_default": 2, "batch_default": 32,
+                  "epochs_improved": 1, "batch_improved": 12, "seed": 0},
+        "standard": {"ticker": "IBM", "epochs_default": 50, "batch_default": 32,
+                     "epochs_improved": 20, "batch_improved": 12, "seed": 0},
+        "full": {"ticker": "IBM", "epochs_default": 50, "batch_default": 32,
+                 "epochs_improved": 20, "batch_improved": 12, "seed": 0},
+    },
+    "05": {
+        "quick": {"train_tickers": ["IBM"], "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
+                  "max_epochs_variants": 1, "workers": None, "target": "High"},
+        "standard": {"train_tickers": REPORT_TICKERS, "seeds": [0, 1], "epochs_default": 50,
+                     "epochs_improved": 20, "max_epochs_variants": 30, "workers": None, "target": "High"},
+        "full": {"train_tickers": REPORT_TICKERS, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
+                 "epochs_improved": 20, "max_epochs_variants": 30, "workers": None, "target": "High"},
+    },
 }
 
 

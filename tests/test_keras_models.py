@@ -66,3 +66,26 @@ def test_bad_configuration():
         build_model(ModelConfig(cell="transformer"))
     with pytest.raises(ValueError, match="at least one layer"):
         build_model(ModelConfig(layers=0))
+
+
+def test_train_many_in_workers_matches_training_here(data, tmp_cache):
+    from lstm_helpers.keras_models import Job, train_many
+
+    here = fit_predict(TINY, data, seed=5, use_cache=False, log_every=0)
+    jobs = [Job(TINY, data, seed=5, ticker="T"), Job(TINY.with_training(epochs=1), data, seed=5, ticker="T")]
+    results = train_many(jobs, workers=2)  # one CPU thread per worker process
+    assert [r.cached for r in results] == [False, False]
+    assert np.array_equal(results[0].predictions, here.predictions)
+    again = train_many(jobs, workers=2)
+    assert [r.cached for r in again] == [True, True]
+    assert np.array_equal(again[1].predictions, results[1].predictions)
+
+
+def test_early_stopping_holds_out_the_end_of_training(data, tmp_cache):
+    config = ModelConfig(name="es", units=4, layers=1, epochs=30, batch_size=32, early_stopping=True,
+                         val_start="2016-07", patience=2)
+    result = fit_predict(config, data, seed=0, log_every=0)
+    assert len(result.val_loss) == len(result.loss) <= 30
+    with pytest.raises(ValueError, match="leaves no training or no validation"):
+        fit_predict(ModelConfig(name="bad", units=4, layers=1, epochs=1, early_stopping=True,
+                                val_start="2030"), data, seed=0, log_every=0)

@@ -1,0 +1,211 @@
+"""Lesson 05's experiment: several models x stocks x seeds, scored beside the baselines.
+
+:data:`MODELS` names every model the comparison trains: the report's two, the
+two bias fixes (a target that does not depend on the price level), and the
+GRU and Bidirectional layers the report imports but never uses.
+:func:`run_comparison` trains them all (in parallel, cached) and returns one
+row per run; :func:`summarize` turns the runs into mean +- std per stock and
+model; :func:`baseline_runs` scores persistence, SMA and EMA on the same days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from lstm_helpers.baselines import forecast_table
+from lstm_helpers.keras_models import DEFAULT, IMPROVED, Job, ModelConfig, train_many
+from lstm_helpers.metrics import diebold_mariano, evaluate
+from lstm_helpers.windows import variant_windows
+
+REPORT_RMSE: dict[tuple[str, str], float] = {
+    ("IBM", "LSTM default"): 3.0946,
+    ("IBM", "LSTM improved"): 1.9054,
+    ("AAPL", "LSTM default"): 17.6443,
+    ("AAPL", "LSTM improved"): 14.2768,
+    ("AMZN", "LSTM default"): 160.6341,
+    ("AMZN", "LSTM improved"): 140.3313,
+    ("HD", "LSTM default"): 22.4909,
+    ("HD", "LSTM improved"): 18.4878,
+}
+"""The test RMSEs printed in the report's Experiments section."""
+
+_VARIANT = ModelConfig(name="variant", dropout=0.2, epochs=30, batch_size=32, early_stopping=True, patience=5)
+
+MODELS: dict[str, tuple[ModelConfig, str]] = {
+    "LSTM default": (DEFAULT, "level"),
+    "LSTM improved": (IMPROVED, "level"),
+    "LSTM log-return": (replace(_VARIANT, name="log-return"), "log_return"),
+    "LSTM relative": (replace(_VARIANT, name="relative"), "relative"),
+    "GRU": (replace(_VARIANT, name="gru", cell="gru"), "level"),
+    "Bidirectional LSTM": (replace(_VARIANT, name="bilstm", bidirectional=True), "level"),
+}
+"""Model name -> (configuration, transform). The report's two models keep its
+epochs and batches; the others stop early on the 2016 part of the training years."""
+
+
+@dataclass
+class Comparison:
+    """The outcome of :func:`run_comparison`.
+
+    Attributes
+    ----------
+    runs : DataFrame
+        One row per (ticker, model, seed): the metrics of :func:`lstm_helpers.metrics.evaluate`,
+        the DM statistic and p-value against persistence, epochs, training seconds, cached.
+    predictions : dict
+        (ticker, model, seed) -> forecasts in dollars, shape (n_test,).
+    actual, previous : dict
+        ticker -> actual test prices and the previous day's prices, shape (n_test,).
+    dates : dict
+        ticker -> test dates.
+    """
+
+    runs: pd.DataFrame
+    predictions: dict[tuple[str, str, int], np.ndarray] = field(default_factory=dict)
+    actual: dict[str, np.ndarray] = field(default_factory=dict)
+    previous: dict[str, np.ndarray] = field(default_factory=dict)
+    dates: dict[str, pd.DatetimeIndex] = field(default_factory=dict)
+
+
+def run_comparison(
+    prices: dict[str, pd.DataFrame],
+    models: dict[str, tuple[ModelConfig, str]],
+    seeds: list[int],
+    target: str = "High",
+    workers: int | None = None,
+) -> Comparison:
+    """Train every model on every ticker with every seed and score each run on the test year.
+
+    Parameters
+    ----------
+    prices : dict of str -> DataFrame
+        Ticker -> price frame.
+    models : dict of str -> (ModelConfig, transform)
+        Usually a selection of :data:`MODELS`, possibly with fewer epochs.
+    seeds : list of int
+        One run per seed.
+    target : str, default "High"
+        Column to forecast.
+    workers : int, optional
+        Worker processes for :func:`lstm_helpers.keras_models.train_many`.
+
+    Returns
+    -------
+    Comparison
+    """
+    if not seeds:
+        raise ValueError("run_comparison needs at least one seed")
+    jobs, keys = [], []
+    out = Comparison(runs=pd.DataFrame())
+    for ticker, frame in prices.items():
+        series = frame[target]
+        for name, (config, transform) in models.items():
+            data = variant_windows(series, transform)
+            out.actual[ticker], out.previous[ticker], out.dates[ticker] = (
+                data.test_actual,
+                data.test_previous,
+                data.test_dates,
+            )
+            for seed in seeds:
+                jobs.append(Job(config, data, seed=seed, ticker=ticker))
+                keys.append((ticker, name, seed))
+    results = train_many(jobs, workers=workers)
+    rows = []
+    for (ticker, name, seed), result in zip(keys, results, strict=True):
+        actual, previous = out.actual[ticker], out.previous[ticker]
+        scores = evaluate(actual, result.predictions, previous)
+        try:
+            dm = diebold_mariano(actual, result.predictions, previous)
+        except ValueError:  # e.g. a forecast identical to persistence: no loss difference to test
+            dm = None
+        rows.append(
+            {
+                "ticker": ticker,
+                "model": name,
+                "seed": seed,
+                **scores,
+                "dm_vs_persistence": np.nan if dm is None else dm.statistic,
+                "dm_p": np.nan if dm is None else dm.p_value,
+                "epochs": len(result.loss),
+                "seconds": result.seconds,
+                "cached": result.cached,
+            }
+        )
+        out.predictions[(ticker, name, seed)] = result.predictions
+    out.runs = pd.DataFrame(rows)
+    return out
+
+
+def baseline_runs(
+    prices: dict[str, pd.DataFrame], target: str = "High", window: int = 100, decay: float = 0.5
+) -> pd.DataFrame:
+    """Persistence, SMA and EMA scored on the 2017 days, one row per ticker and baseline.
+
+    The rows have the same columns as :attr:`Comparison.runs` (seed is 0).
+    """
+    rows = []
+    for ticker, frame in prices.items():
+        table = forecast_table(frame[target], "2017", "2017", window=window, decay=decay)
+        for name, column in (("persistence", "persistence"), (f"SMA({window})", "sma"), (f"EMA({decay})", "ema")):
+            scores = evaluate(table["actual"], table[column], table["persistence"])
+            rows.append({"ticker": ticker, "model": name, "seed": 0, **scores})
+    return pd.DataFrame(rows)
+
+
+def summarize(runs: pd.DataFrame, metrics: tuple[str, ...] = ("rmse", "mae", "bias", "directional_accuracy")) -> pd.DataFrame:
+    """Mean and standard deviation over seeds of each metric, per ticker and model.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (ticker, model) in the order they first appear, with columns
+        ``<metric>_mean``, ``<metric>_std`` (ddof 1; NaN for one run), ``runs``, and
+        ``report_rmse`` (the report's number where it has one).
+    """
+    order = list(dict.fromkeys(zip(runs["ticker"], runs["model"], strict=True)))
+    grouped = runs.groupby(["ticker", "model"], sort=False)
+    table = pd.concat(
+        {f"{m}_{stat}": grouped[m].agg(stat) for m in metrics for stat in ("mean", "std")}, axis=1
+    )
+    table["runs"] = grouped.size()
+    table = table.loc[order]
+    table["report_rmse"] = [REPORT_RMSE.get(key, np.nan) for key in table.index]
+    return table
+
+
+def format_summary(summary: pd.DataFrame, metrics: tuple[str, ...] = ("rmse", "bias", "directional_accuracy")) -> pd.DataFrame:
+    """The summary as text cells ``mean ± std`` (just ``mean`` for a single run), for printing."""
+    cells = {}
+    for m in metrics:
+        digits = 3 if m == "directional_accuracy" else 2
+        mean, std = summary[f"{m}_mean"], summary[f"{m}_std"]
+        cells[m] = [
+            f"{a:.{digits}f}" if np.isnan(b) else f"{a:.{digits}f} ± {b:.{digits}f}"
+            for a, b in zip(mean, std, strict=True)
+        ]
+    out = pd.DataFrame(cells, index=summary.index)
+    out["runs"] = summary["runs"].to_numpy()
+    out["report RMSE"] = ["" if np.isnan(v) else f"{v:.2f}" for v in summary["report_rmse"]]
+    return out
+
+
+def with_epochs(
+    models: dict[str, tuple[ModelConfig, str]],
+    epochs_default: int | None = None,
+    epochs_improved: int | None = None,
+    max_epochs_variants: int | None = None,
+) -> dict[str, tuple[ModelConfig, str]]:
+    """A copy of ``models`` with other epochs (``None`` keeps them): for the quick profile."""
+    out = {}
+    for name, (config, transform) in models.items():
+        if name == "LSTM default":
+            config = config.with_training(epochs=epochs_default)
+        elif name == "LSTM improved":
+            config = config.with_training(epochs=epochs_improved)
+        else:
+            config = config.with_training(epochs=max_epochs_variants)
+        out[name] = (config, transform)
+    return out

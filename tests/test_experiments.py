@@ -1,0 +1,80 @@
+"""Tests of lstm_helpers.experiments with tiny models on a synthetic price series."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_helpers import cache
+from lstm_helpers.data import load_tickers
+from lstm_helpers.experiments import (
+    MODELS,
+    REPORT_RMSE,
+    baseline_runs,
+    format_summary,
+    run_comparison,
+    summarize,
+    with_epochs,
+)
+from lstm_helpers.keras_models import ModelConfig
+
+
+@pytest.fixture
+def tmp_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "models")
+
+
+def synthetic_prices() -> dict[str, pd.DataFrame]:
+    days = pd.bdate_range("2014-01-01", "2017-12-29")
+    rng = np.random.default_rng(1)
+    high = 50 * np.exp(np.cumsum(rng.normal(0.0005, 0.01, len(days))))
+    return {"SYN": pd.DataFrame({"High": high}, index=days)}
+
+
+def test_model_table_matches_the_report_and_the_issue():
+    assert list(MODELS)[:2] == ["LSTM default", "LSTM improved"]
+    default, improved = MODELS["LSTM default"][0], MODELS["LSTM improved"][0]
+    assert (default.epochs, default.batch_size, default.dropout, default.early_stopping) == (50, 32, 0.2, False)
+    assert (improved.epochs, improved.batch_size, improved.dropout, improved.early_stopping) == (20, 12, 0.1, False)
+    transforms = {name: t for name, (_, t) in MODELS.items()}
+    assert {"log_return", "relative"} <= set(transforms.values())
+    assert MODELS["GRU"][0].cell == "gru" and MODELS["Bidirectional LSTM"][0].bidirectional
+    for name in ("LSTM log-return", "LSTM relative", "GRU", "Bidirectional LSTM"):
+        config = MODELS[name][0]
+        assert config.early_stopping and config.val_start == "2016"  # never the test year
+    assert REPORT_RMSE[("AMZN", "LSTM default")] == pytest.approx(160.63, abs=0.01)
+
+
+def test_with_epochs_changes_only_epochs():
+    short = with_epochs(MODELS, 2, 1, 3)
+    assert short["LSTM default"][0].epochs == 2 and short["LSTM improved"][0].epochs == 1
+    assert short["GRU"][0].epochs == 3 and short["GRU"][0].cell == "gru"
+    assert short["LSTM improved"][0].batch_size == 12
+
+
+def test_comparison_runs_every_model_and_seed_and_summarizes(tmp_cache):
+    tiny = ModelConfig(name="tiny", units=3, layers=1, epochs=1, batch_size=64, jit_compile=False)
+    models = {"tiny level": (tiny, "level"), "tiny relative": (tiny, "relative")}
+    result = run_comparison(synthetic_prices(), models, seeds=[0, 1], workers=1)
+    runs = result.runs
+    assert len(runs) == 4 and set(runs["seed"]) == {0, 1}
+    assert np.isfinite(runs[["rmse", "bias", "dm_vs_persistence", "dm_p"]].to_numpy()).all()
+    summary = summarize(runs)
+    level = runs[runs["model"] == "tiny level"]["rmse"]
+    assert summary.loc[("SYN", "tiny level"), "rmse_mean"] == pytest.approx(level.mean())
+    assert summary.loc[("SYN", "tiny level"), "rmse_std"] == pytest.approx(level.std(ddof=1))
+    assert summary.loc[("SYN", "tiny level"), "runs"] == 2
+    text = format_summary(summary)
+    assert "±" in text.loc[("SYN", "tiny level"), "rmse"]
+    again = run_comparison(synthetic_prices(), models, seeds=[0, 1], workers=1)
+    assert again.runs["cached"].all()
+    with pytest.raises(ValueError, match="at least one seed"):
+        run_comparison(synthetic_prices(), models, seeds=[])
+
+
+def test_baseline_rows_reproduce_persistence():
+    rows = baseline_runs(load_tickers(["IBM", "HD"], report=False)).set_index(["ticker", "model"])
+    assert rows.loc[("IBM", "persistence"), "rmse"] == pytest.approx(1.539, abs=5e-4)
+    assert rows.loc[("HD", "persistence"), "rmse"] == pytest.approx(1.205, abs=5e-4)
+    assert set(rows.index.get_level_values("model")) == {"persistence", "SMA(100)", "EMA(0.5)"}
+    single = summarize(rows.reset_index())
+    assert np.isnan(single.loc[("IBM", "persistence"), "rmse_std"])
