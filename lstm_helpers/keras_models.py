@@ -78,6 +78,10 @@ class ModelConfig:
     val_start: str = "2016"
     patience: int = 5
 
+    def build(self, window: int = 60, n_features: int = 1) -> keras.Model:
+        """The compiled Keras model of this configuration (see :func:`build_model`)."""
+        return build_model(self, window, n_features)
+
     def with_training(self, epochs: int | None = None, batch_size: int | None = None) -> ModelConfig:
         """A copy with other epochs or batch size (``None`` keeps the current value)."""
         return replace(
@@ -191,6 +195,53 @@ class FitResult:
     val_loss: list[float] = field(default_factory=list)
 
 
+def train_model(
+    config: ModelConfig,
+    data: WindowedData,
+    targets: np.ndarray,
+    seed: int = 0,
+    label: str = "",
+    log_every: int = 10,
+) -> tuple[keras.Model, list[float], list[float], float]:
+    """Seed, build and fit ``config`` on ``data.X_train`` and ``targets``.
+
+    With ``config.early_stopping`` the training windows whose target day is
+    ``config.val_start`` or later are held out for validation.
+
+    Returns
+    -------
+    (model, loss per epoch, validation loss per epoch, seconds)
+    """
+    set_seeds(seed)
+    model = config.build(window=data.window, n_features=data.X_train.shape[2])
+    callbacks: list[keras.callbacks.Callback] = [EpochLog(label, config.epochs, log_every)] if log_every else []
+    X, y = data.X_train.astype("float32"), np.asarray(targets, dtype="float32")
+    validation = None
+    if config.early_stopping:
+        if data.train_dates is None:
+            raise ValueError("early stopping needs the training windows' dates (data.train_dates)")
+        is_val = np.asarray(data.train_dates >= config.val_start)
+        if not is_val.any() or is_val.all():
+            raise ValueError(f"validation slice from {config.val_start} leaves no training or no validation windows")
+        validation = (X[is_val], y[is_val])
+        X, y = X[~is_val], y[~is_val]
+        callbacks.append(keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True))
+    start = time.perf_counter()
+    history = model.fit(
+        X,
+        y,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        verbose=0,
+        callbacks=callbacks,
+        validation_data=validation,
+    )
+    seconds = time.perf_counter() - start
+    loss = [float(v) for v in history.history["loss"]]
+    val_loss = [float(v) for v in history.history.get("val_loss", [])]
+    return model, loss, val_loss, seconds
+
+
 def cache_info(config: ModelConfig, data: WindowedData, seed: int) -> dict[str, Any]:
     """Everything that determines a trained model's forecasts (what the cache key hashes)."""
     return {
@@ -252,38 +303,10 @@ def fit_predict(
                 arrays["predictions"], meta["loss"], meta["seconds"], True, key, info, meta.get("val_loss", [])
             )
 
-    set_seeds(seed)
-    model = build_model(config, window=data.window, n_features=data.X_train.shape[2])
     label = f"{ticker} {config.name} seed {seed}".strip()
-    callbacks: list[keras.callbacks.Callback] = [EpochLog(label, config.epochs, log_every)] if log_every else []
-    X, y = data.X_train.astype("float32"), data.y_train.astype("float32")
-    validation = None
-    if config.early_stopping:
-        if data.train_dates is None:
-            raise ValueError("early stopping needs the training windows' dates (data.train_dates)")
-        is_val = np.asarray(data.train_dates >= config.val_start)
-        if not is_val.any() or is_val.all():
-            raise ValueError(f"validation slice from {config.val_start} leaves no training or no validation windows")
-        validation = (X[is_val], y[is_val])
-        X, y = X[~is_val], y[~is_val]
-        callbacks.append(
-            keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True)
-        )
-    start = time.perf_counter()
-    history = model.fit(
-        X,
-        y,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        verbose=0,
-        callbacks=callbacks,
-        validation_data=validation,
-    )
-    seconds = time.perf_counter() - start
+    model, loss, val_loss, seconds = train_model(config, data, data.y_train, seed, label, log_every)
     outputs = model.predict(data.X_test.astype("float32"), batch_size=1024, verbose=0).ravel()
     predictions = data.to_prices(outputs)
-    loss = [float(v) for v in history.history["loss"]]
-    val_loss = [float(v) for v in history.history.get("val_loss", [])]
     if use_cache:
         meta = {"loss": loss, "val_loss": val_loss, "seconds": seconds, "info": info}
         cache.save(key, {"predictions": predictions}, meta)
@@ -298,6 +321,7 @@ class Job:
     data: WindowedData
     seed: int = 0
     ticker: str = ""
+    task: str = "regress"  # "regress": fit_predict; "classify": literature.fit_classifier
 
 
 def _worker_init() -> None:
@@ -309,6 +333,10 @@ def _worker_init() -> None:
 
 
 def _run_job(job: Job) -> FitResult:
+    if job.task == "classify":
+        from lstm_helpers.literature import fit_classifier
+
+        return fit_classifier(job.config, job.data, job.seed, job.ticker, use_cache=True, log_every=0)
     return fit_predict(job.config, job.data, job.seed, job.ticker, use_cache=True, log_every=0)
 
 
@@ -379,4 +407,7 @@ def train_many(jobs: list[Job], workers: int | None = None) -> list[FitResult]:
 
 
 def _cached(job: Job) -> bool:
-    return cache.load(cache_key(job.config, job.data, job.seed)) is not None
+    info = cache_info(job.config, job.data, job.seed)
+    if job.task == "classify":
+        info["kind"] = "keras-classifier"
+    return cache.load(cache.make_key(info)) is not None

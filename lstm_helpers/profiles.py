@@ -55,6 +55,19 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
         "full": {"train_tickers": REPORT_TICKERS, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
                  "epochs_improved": 20, "max_epochs_variants": 30, "workers": None, "target": "High"},
     },
+    "06": {
+        "quick": {"train_tickers": ["IBM"], "wf_tickers": ["IBM"], "fold_years": [2017], "seeds": [0],
+                  "epochs_default": 2, "max_epochs_variants": 1, "best_variant": "LSTM log-return",
+                  "split_fraction": 0.75, "workers": None, "target": "High"},
+        "standard": {"train_tickers": REPORT_TICKERS, "wf_tickers": ["IBM", "AMZN"],
+                     "fold_years": [2015, 2016, 2017], "seeds": [0], "epochs_default": 50,
+                     "max_epochs_variants": 30, "best_variant": "LSTM log-return",
+                     "split_fraction": 0.75, "workers": None, "target": "High"},
+        "full": {"train_tickers": REPORT_TICKERS, "wf_tickers": REPORT_TICKERS,
+                 "fold_years": [2013, 2014, 2015, 2016, 2017], "seeds": [0, 1, 2], "epochs_default": 50,
+                 "max_epochs_variants": 30, "best_variant": "LSTM log-return",
+                 "split_fraction": 0.75, "workers": None, "target": "High"},
+    },
 }
 
 
