@@ -23,7 +23,15 @@ import numpy as np
 
 from lstm_helpers.paths import BUILD_DIR
 
-CACHE_DIR: Path = BUILD_DIR / "cache" / "models"
+CACHE_ENV = "LSTM_COURSE_CACHE"
+
+
+def cache_dir() -> Path:
+    """The cache folder: ``$LSTM_COURSE_CACHE`` if set, else ``build/cache/models``.
+
+    Read at every call, so worker processes and tests that set the variable agree.
+    """
+    return Path(os.environ.get(CACHE_ENV, BUILD_DIR / "cache" / "models"))
 
 
 def versions() -> dict[str, str]:
@@ -54,7 +62,7 @@ def make_key(info: dict[str, Any]) -> str:
 
 
 def _folder(key: str, root: Path | None = None) -> Path:
-    return (root or CACHE_DIR) / key
+    return (root or cache_dir()) / key
 
 
 def load(key: str, root: Path | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
@@ -83,7 +91,7 @@ def save(key: str, arrays: dict[str, np.ndarray], meta: dict[str, Any], root: Pa
 
 def clear(root: Path | None = None) -> int:
     """Delete every cached entry; returns how many there were."""
-    root = root or CACHE_DIR
+    root = root or cache_dir()
     if not root.exists():
         return 0
     count = sum(1 for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -95,11 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m lstm_helpers.cache clear|info``."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["clear"]:
-        print(f"removed {clear()} cached result(s) from {CACHE_DIR}")
+        print(f"removed {clear()} cached result(s) from {cache_dir()}")
         return 0
     if args == ["info"]:
-        entries = [p for p in CACHE_DIR.glob("*") if p.is_dir()] if CACHE_DIR.exists() else []
-        print(f"{len(entries)} cached result(s) in {CACHE_DIR}")
+        folder = cache_dir()
+        entries = [p for p in folder.glob("*") if p.is_dir()] if folder.exists() else []
+        print(f"{len(entries)} cached result(s) in {folder}")
         return 0
     print("usage: python -m lstm_helpers.cache clear|info", file=sys.stderr)
     return 2

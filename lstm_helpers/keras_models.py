@@ -242,10 +242,12 @@ def train_model(
     return model, loss, val_loss, seconds
 
 
-def cache_info(config: ModelConfig, data: WindowedData, seed: int) -> dict[str, Any]:
+def cache_info(
+    config: ModelConfig, data: WindowedData, seed: int, kind: str = "keras-regressor"
+) -> dict[str, Any]:
     """Everything that determines a trained model's forecasts (what the cache key hashes)."""
     return {
-        "kind": "keras-regressor",
+        "kind": kind,
         "config": asdict(config),
         "seed": int(seed),
         "data": cache.array_digest(data.X_train, data.y_train, data.X_test),
@@ -407,7 +409,5 @@ def train_many(jobs: list[Job], workers: int | None = None) -> list[FitResult]:
 
 
 def _cached(job: Job) -> bool:
-    info = cache_info(job.config, job.data, job.seed)
-    if job.task == "classify":
-        info["kind"] = "keras-classifier"
-    return cache.load(cache.make_key(info)) is not None
+    kind = "keras-classifier" if job.task == "classify" else "keras-regressor"
+    return cache.load(cache.make_key(cache_info(job.config, job.data, job.seed, kind))) is not None

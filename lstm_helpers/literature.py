@@ -114,8 +114,7 @@ def fit_classifier(
     """
     if config.output != "sigmoid":
         raise ValueError("fit_classifier needs a configuration with output='sigmoid'")
-    info = cache_info(config, data, seed)
-    info["kind"] = "keras-classifier"
+    info = cache_info(config, data, seed, kind="keras-classifier")
     key = cache.make_key(info)
     if use_cache and (stored := cache.load(key)) is not None:
         arrays, meta = stored

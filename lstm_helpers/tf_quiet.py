@@ -5,7 +5,8 @@ CPU features) that no environment variable silences in this version, and
 Jupyter captures them into the notebook. Importing this module first loads
 TensorFlow with the process's stderr pointed at /dev/null for the duration
 of the import only; Python exceptions still propagate. Later imports of
-``tensorflow`` or ``keras`` anywhere are then silent.
+``tensorflow`` or ``keras`` anywhere are then silent. TensorFlow's Python
+logger is set to show errors only.
 """
 
 from __future__ import annotations
@@ -37,3 +38,7 @@ import keras  # noqa: E402 - already loaded above, now silent
 import tensorflow as tf  # noqa: E402
 
 __all__ = ["keras", "tf"]
+
+# Python-side warnings such as "triggered tf.function retracing" (each training run builds
+# its own model, so retracing is expected here) would otherwise land in the lessons too.
+tf.get_logger().setLevel("ERROR")

@@ -20,7 +20,7 @@ from lstm_helpers.keras_models import ModelConfig
 
 @pytest.fixture
 def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "models")
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "models"))
 
 
 def synthetic_prices() -> dict[str, pd.DataFrame]:

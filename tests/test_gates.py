@@ -48,7 +48,7 @@ def data():
 
 @pytest.fixture
 def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "models")
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "models"))
     return tmp_path / "models"
 
 

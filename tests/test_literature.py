@@ -24,7 +24,7 @@ from lstm_helpers.windows import report_windows, variant_windows
 
 @pytest.fixture
 def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "models")
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "models"))
 
 
 @pytest.fixture(scope="module")
