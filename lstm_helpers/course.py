@@ -134,10 +134,23 @@ def run_lessons(
     list of LessonRun
         One row per notebook; those after a failure have status ``not run``.
     """
+    parameters = dict(parameters or {})
+    # The kernels inherit this process's environment; set the profile for them and put back
+    # what was there before, so that the caller's environment is unchanged afterwards.
+    previous = os.environ.get(PROFILE_ENV)
+    os.environ[PROFILE_ENV] = profile
+    try:
+        return _run(notebooks, output, profile, parameters)
+    finally:
+        if previous is None:
+            os.environ.pop(PROFILE_ENV, None)
+        else:
+            os.environ[PROFILE_ENV] = previous
+
+
+def _run(notebooks: list[Path], output: Path, profile: str, parameters: dict[str, Any]) -> list[LessonRun]:
     import papermill
 
-    parameters = dict(parameters or {})
-    os.environ[PROFILE_ENV] = profile
     output.mkdir(parents=True, exist_ok=True)
     partial = output / ".partial"
     partial.mkdir(exist_ok=True)

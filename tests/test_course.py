@@ -2,12 +2,14 @@
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from lstm_helpers import course
+from lstm_helpers.profiles import PROFILE_ENV
 
 
 def make_notebook(path: Path, code: list[str], params: str = "greeting = 'hello'\nprofile = 'standard'") -> Path:
@@ -73,6 +75,17 @@ def test_failure_stops_the_run_and_names_notebook_and_cell(lessons, tmp_path, ca
     assert "01_broken.ipynb" in capsys.readouterr().out
     with pytest.raises(ValueError, match="not every lesson finished"):
         course.publish(out, lessons)
+
+
+def test_run_leaves_the_callers_profile_variable_as_it_was(lessons, tmp_path, monkeypatch):
+    (lessons / "01_broken.ipynb").unlink()
+    (lessons / "02_after.ipynb").unlink()
+    monkeypatch.setenv(PROFILE_ENV, "quick")
+    course.run_lessons(course.lesson_notebooks(lessons), tmp_path / "o1", profile="standard")
+    assert os.environ[PROFILE_ENV] == "quick"  # the notebook checks that follow must stay quick
+    monkeypatch.delenv(PROFILE_ENV)
+    course.run_lessons(course.lesson_notebooks(lessons), tmp_path / "o2", profile="full")
+    assert PROFILE_ENV not in os.environ
 
 
 def test_publish_takes_only_a_complete_standard_run(lessons, tmp_path):
