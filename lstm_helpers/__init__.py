@@ -2,15 +2,22 @@
 
 Each module holds one thing a lesson teaches or repeats:
 
-- :mod:`lstm_helpers.data`      loading and validating the price files
-- :mod:`lstm_helpers.windows`   the report's scaling and 60-day windows
-- :mod:`lstm_helpers.baselines` persistence, simple and exponential moving averages
-- :mod:`lstm_helpers.metrics`   forecast metrics and tests
-- :mod:`lstm_helpers.numpy_lstm` the LSTM cell in NumPy, forward and backward
-- :mod:`lstm_helpers.course`    the papermill runner behind ``make course``
+- :mod:`lstm_helpers.data`         loading and validating the price files
+- :mod:`lstm_helpers.windows`      the report's scaling and 60-day windows, and the level-free variants
+- :mod:`lstm_helpers.baselines`    persistence, simple and exponential moving averages
+- :mod:`lstm_helpers.metrics`      forecast metrics, Diebold-Mariano, paired comparisons
+- :mod:`lstm_helpers.numpy_lstm`   the LSTM (and plain RNN) cell in NumPy, forward and backward
+- :mod:`lstm_helpers.gates`        diagrams and gate pictures for lessons 02-03
+- :mod:`lstm_helpers.keras_models` the report's stacked Keras model, seeded, parallel and cached training
+- :mod:`lstm_helpers.experiments`  lesson 05's comparison of models x stocks x seeds
+- :mod:`lstm_helpers.literature`   lesson 06: Castilla's network, the classifier, walk-forward
+- :mod:`lstm_helpers.cache`        the on-disk result cache under ``build/``
+- :mod:`lstm_helpers.profiles`     the quick / standard / full settings of every lesson
+- :mod:`lstm_helpers.plots`        plots drawn more than once
+- :mod:`lstm_helpers.course`       the papermill runner behind ``make course``
 
-Modules that need TensorFlow import it themselves, so ``import lstm_helpers``
-stays fast.
+Modules that need TensorFlow import it themselves (through
+:mod:`lstm_helpers.tf_quiet`), so ``import lstm_helpers`` stays fast.
 """
 
 from lstm_helpers.paths import BUILD_DIR, DATA_DIR, NOTEBOOK_DIR, REPO_ROOT
