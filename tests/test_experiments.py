@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers import cache
 from lstm_helpers.data import load_tickers
 from lstm_helpers.experiments import (
     MODELS,
@@ -16,11 +15,6 @@ from lstm_helpers.experiments import (
     with_epochs,
 )
 from lstm_helpers.keras_models import ModelConfig
-
-
-@pytest.fixture
-def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "models"))
 
 
 def synthetic_prices() -> dict[str, pd.DataFrame]:

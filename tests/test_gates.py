@@ -46,11 +46,6 @@ def data():
     return report_windows(prices, window=10)
 
 
-@pytest.fixture
-def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "models"))
-    return tmp_path / "models"
-
 
 # --------------------------------------------------------------------------
 # Diagrams

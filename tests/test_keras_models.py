@@ -19,11 +19,6 @@ def data():
     return report_windows(prices, window=10)
 
 
-@pytest.fixture
-def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "models"))
-    return tmp_path / "models"
-
 
 def test_report_configurations():
     assert (DEFAULT.units, DEFAULT.layers, DEFAULT.dropout, DEFAULT.epochs, DEFAULT.batch_size) == (50, 4, 0.2, 50, 32)

@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from lstm_helpers import cache
 from lstm_helpers.keras_models import ModelConfig
 from lstm_helpers.literature import (
     CASTILLA,
@@ -20,11 +19,6 @@ from lstm_helpers.literature import (
     walk_forward_windows,
 )
 from lstm_helpers.windows import report_windows, variant_windows
-
-
-@pytest.fixture
-def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "models"))
 
 
 @pytest.fixture(scope="module")
