@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from lstm_helpers import cache
-from lstm_helpers.tf_quiet import keras  # TensorFlow loaded without its C++ start-up lines
+from lstm_helpers.tf_quiet import keras, tf  # TensorFlow loaded without its C++ start-up lines
 from lstm_helpers.windows import WindowedData
 
 
@@ -261,9 +261,9 @@ def cache_info(
     }
 
 
-def cache_key(config: ModelConfig, data: WindowedData, seed: int) -> str:
-    """The cache key of one training run."""
-    return cache.make_key(cache_info(config, data, seed))
+def cache_key(config: ModelConfig, data: WindowedData, seed: int, kind: str = "keras-regressor") -> str:
+    """The cache key of one training run (the hash of :func:`cache_info`)."""
+    return cache.make_key(cache_info(config, data, seed, kind))
 
 
 def fit_predict(
@@ -296,7 +296,7 @@ def fit_predict(
     FitResult
     """
     info = cache_info(config, data, seed)
-    key = cache.make_key(info)
+    key = cache_key(config, data, seed)
     if use_cache:
         stored = cache.load(key)
         if stored is not None:
@@ -328,8 +328,6 @@ class Job:
 
 def _worker_init() -> None:
     """Give each worker process one CPU thread, so two workers share two cores."""
-    from lstm_helpers.tf_quiet import tf
-
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
 
@@ -410,4 +408,4 @@ def train_many(jobs: list[Job], workers: int | None = None) -> list[FitResult]:
 
 def _cached(job: Job) -> bool:
     kind = "keras-classifier" if job.task == "classify" else "keras-regressor"
-    return cache.load(cache.make_key(cache_info(job.config, job.data, job.seed, kind))) is not None
+    return cache.load(cache_key(job.config, job.data, job.seed, kind)) is not None

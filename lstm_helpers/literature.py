@@ -19,7 +19,17 @@ import pandas as pd
 from scipy import stats
 
 from lstm_helpers import cache
-from lstm_helpers.keras_models import FitResult, ModelConfig, cache_info, train_model
+from lstm_helpers.baselines import exponential_moving_average
+from lstm_helpers.keras_models import (
+    FitResult,
+    Job,
+    ModelConfig,
+    cache_info,
+    cache_key,
+    train_many,
+    train_model,
+)
+from lstm_helpers.metrics import evaluate
 from lstm_helpers.tf_quiet import keras
 from lstm_helpers.windows import WindowedData, variant_windows
 
@@ -115,7 +125,7 @@ def fit_classifier(
     if config.output != "sigmoid":
         raise ValueError("fit_classifier needs a configuration with output='sigmoid'")
     info = cache_info(config, data, seed, kind="keras-classifier")
-    key = cache.make_key(info)
+    key = cache_key(config, data, seed, kind="keras-classifier")
     if use_cache and (stored := cache.load(key)) is not None:
         arrays, meta = stored
         return FitResult(arrays["predictions"], meta["loss"], meta["seconds"], True, key, info, meta["val_loss"])
@@ -225,10 +235,6 @@ def walk_forward(
     folds : dict
         (ticker, fold) -> the fold's level windows (test dates, actual, previous).
     """
-    from lstm_helpers.baselines import exponential_moving_average
-    from lstm_helpers.keras_models import Job, train_many
-    from lstm_helpers.metrics import evaluate
-
     if not years or not seeds:
         raise ValueError("walk_forward needs at least one fold year and one seed")
     jobs, keys, folds = [], [], {}

@@ -95,8 +95,8 @@ def settings(lesson: str, profile: str | None = None, **given: Any) -> dict[str,
         ``quick``, ``standard`` or ``full``; default :func:`default_profile`.
     **given
         The lesson's papermill parameters. A value of ``None`` means "take the
-        profile's"; anything else overrides it. ``tickers`` may be a list or a
-        comma-separated string.
+        profile's"; anything else overrides it. Every ``*tickers`` parameter may
+        be a list or a comma-separated string.
 
     Returns
     -------
@@ -118,7 +118,8 @@ def settings(lesson: str, profile: str | None = None, **given: Any) -> dict[str,
     for key, value in given.items():
         if value is not None:
             merged[key] = value
-    if isinstance(merged.get("tickers"), str):
-        merged["tickers"] = [t.strip().upper() for t in merged["tickers"].split(",") if t.strip()]
+    for key in [k for k in merged if k.endswith("tickers")]:  # tickers, train_tickers, wf_tickers
+        if isinstance(merged[key], str):
+            merged[key] = [t.strip().upper() for t in merged[key].split(",") if t.strip()]
     merged["profile"] = profile
     return merged

@@ -30,3 +30,8 @@ def test_bad_names():
         profiles.settings("99", "quick")
     with pytest.raises(ValueError, match="lesson 01 has no parameter"):
         profiles.settings("01", "quick", epochs=3)
+
+
+def test_every_tickers_parameter_accepts_a_comma_separated_string():
+    cfg = profiles.settings("06", "quick", train_tickers="ibm, hd", wf_tickers="AMZN")
+    assert cfg["train_tickers"] == ["IBM", "HD"] and cfg["wf_tickers"] == ["AMZN"]
