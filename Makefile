@@ -15,7 +15,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,cluster]"
 	$(PY) -m ipykernel install --sys-prefix --name lstm-course --display-name "Python (lstm-course)"
 	touch $(STAMP)
 

@@ -5,9 +5,13 @@ Each module holds one thing a lesson teaches or repeats:
 - :mod:`lstm_helpers.data`         loading and validating the price files
 - :mod:`lstm_helpers.windows`      the report's scaling and 60-day windows, and the level-free variants
 - :mod:`lstm_helpers.baselines`    persistence, simple and exponential moving averages
-- :mod:`lstm_helpers.metrics`      forecast metrics, Diebold-Mariano, paired comparisons
-- :mod:`lstm_helpers.numpy_lstm`   the LSTM (and plain RNN) cell in NumPy, forward and backward
-- :mod:`lstm_helpers.gates`        diagrams and gate pictures for lessons 02-03
+- :mod:`lstm_helpers.metrics`      forecast metrics and the lagged correlation
+- :mod:`lstm_helpers.significance` the Diebold-Mariano test and paired comparisons
+- :mod:`lstm_helpers.numpy_lstm`   the LSTM (and plain RNN) cell in NumPy, forward and backward (a package)
+- :mod:`lstm_helpers.diagrams`     the RNN and LSTM cell diagrams of lesson 02
+- :mod:`lstm_helpers.gate_model`   lesson 02's small Keras LSTM, its weights cached
+- :mod:`lstm_helpers.gate_analysis` calm and volatile windows, and the gates over them
+- :mod:`lstm_helpers.gradient_paths` lesson 03's two gradient-path products
 - :mod:`lstm_helpers.keras_models` the report's stacked Keras model, seeded, parallel and cached training
 - :mod:`lstm_helpers.experiments`  lesson 05's comparison of models x stocks x seeds
 - :mod:`lstm_helpers.literature`   lesson 06: Castilla's network, the classifier, walk-forward

@@ -1,41 +1,90 @@
-"""A small on-disk cache for trained models' results, under ``build/cache``.
+"""The store of trained models' results: one file per key, written atomically.
 
-A result is stored under a key: the SHA-256 of a JSON description of
-everything that determines it (data digest, configuration, seed, package
-versions). Change any of them and the key changes, so the model trains anew;
-change none and a rerun loads the stored result.
+A result (named arrays plus JSON metadata) is stored under a key, the SHA-256
+of a JSON description of everything that determines it (see
+:func:`lstm_helpers.training.job_info`). Two places are searched, in order:
 
-Clear it with ``python -m lstm_helpers.cache clear`` (or ``make clean-cache``).
+1. the local cache, ``build/cache/models`` or ``$LSTM_COURSE_CACHE``, which
+   every training run writes to;
+2. the published results committed with the course, ``results/models`` or
+   ``$LSTM_COURSE_RESULTS``, read-only (``make publish`` refreshes them).
+
+``$LSTM_COURSE_RETRAIN=1`` (the runner's ``--retrain``) makes every lookup miss,
+so everything trains anew.
+
+Every entry is a single ``KEY.npz`` file. It is written to a temporary file in
+the same folder and renamed into place with :func:`os.replace`, which is atomic:
+a reader sees the old entry, the new one or none, never half of one, and two
+processes saving the same key at once both succeed (the last rename wins; both
+wrote a complete result). An entry that cannot be read (a killed run, a full
+disk, a file edited by hand) is reported with one :class:`CacheWarning`,
+removed and treated as missing, so its model is retrained. Temporary files of
+crashed writes are removed when they are older than :data:`STALE_SECONDS`.
+
+Clear the local cache with ``python -m lstm_helpers.cache clear`` (``make clean-cache``).
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import io
 import json
 import os
 import shutil
 import sys
+import time
+import uuid
+import warnings
+import zipfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from lstm_helpers.paths import BUILD_DIR
+from lstm_helpers.paths import BUILD_DIR, REPO_ROOT
 
 CACHE_ENV = "LSTM_COURSE_CACHE"
+RESULTS_ENV = "LSTM_COURSE_RESULTS"
+RETRAIN_ENV = "LSTM_COURSE_RETRAIN"
+STALE_SECONDS = 600.0
+"""A temporary file older than this is a leftover of a crashed write (a write takes milliseconds)."""
+
+_META = "__meta__"
+_SUFFIX = ".npz"
+
+
+class CacheWarning(UserWarning):
+    """A cache entry was damaged and has been removed (its model will be retrained)."""
 
 
 def cache_dir() -> Path:
-    """The cache folder: ``$LSTM_COURSE_CACHE`` if set, else ``build/cache/models``.
+    """The local cache folder: ``$LSTM_COURSE_CACHE`` if set, else ``build/cache/models``.
 
     Read at every call, so worker processes and tests that set the variable agree.
     """
     return Path(os.environ.get(CACHE_ENV, BUILD_DIR / "cache" / "models"))
 
 
+def results_dir() -> Path:
+    """The published results: ``$LSTM_COURSE_RESULTS`` if set, else ``results/models`` in the repository."""
+    return Path(os.environ.get(RESULTS_ENV, REPO_ROOT / "results" / "models"))
+
+
+def retraining() -> bool:
+    """True when ``$LSTM_COURSE_RETRAIN`` asks to ignore every stored result."""
+    return os.environ.get(RETRAIN_ENV, "") not in ("", "0")
+
+
+# --------------------------------------------------------------------------
+# What a key is made of
+# --------------------------------------------------------------------------
+
+
 def versions() -> dict[str, str]:
-    """Versions of the packages that change what a model learns."""
+    """Versions of Python and of the packages that change what a model learns."""
     found = {"python": sys.version.split()[0]}
     for name in ("numpy", "tensorflow", "tensorflow-cpu", "keras", "scikit-learn"):
         try:
@@ -45,56 +94,171 @@ def versions() -> dict[str, str]:
     return found
 
 
-def array_digest(*arrays: np.ndarray) -> str:
-    """SHA-256 of the arrays' shapes, dtypes and bytes."""
+def array_digest(*arrays: np.ndarray | None) -> str:
+    """SHA-256 of the arrays' shapes, dtypes and bytes (``None`` counts as an array of its own)."""
     h = hashlib.sha256()
     for a in arrays:
+        if a is None:
+            h.update(b"None;")
+            continue
         a = np.ascontiguousarray(a)
-        h.update(f"{a.shape}{a.dtype}".encode())
+        h.update(f"{a.shape}{a.dtype};".encode())
         h.update(a.tobytes())
     return h.hexdigest()
 
 
+def _strip_docstrings(tree: ast.AST) -> ast.AST:
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return tree
+
+
+def code_digest(*modules: ModuleType) -> str:
+    """SHA-256 of the modules' code, ignoring comments, docstrings and layout.
+
+    Any change to what the code does (a statement, a constant, a default)
+    changes the digest; rewording a docstring or a comment does not.
+    """
+    h = hashlib.sha256()
+    for module in modules:
+        source = Path(module.__file__).read_text()  # type: ignore[arg-type]
+        h.update(module.__name__.encode())
+        h.update(ast.dump(_strip_docstrings(ast.parse(source))).encode())
+    return h.hexdigest()
+
+
 def make_key(info: dict[str, Any]) -> str:
-    """The cache key of a JSON-serialisable description."""
+    """The cache key of a JSON-serialisable description (24 hex digits of its SHA-256)."""
     text = json.dumps(info, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _folder(key: str, root: Path | None = None) -> Path:
-    return (root or cache_dir()) / key
+# --------------------------------------------------------------------------
+# Reading and writing entries
+# --------------------------------------------------------------------------
 
 
-def load(key: str, root: Path | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
-    """The arrays and metadata stored under ``key``, or None if there is no complete entry."""
-    folder = _folder(key, root)
-    arrays, meta = folder / "arrays.npz", folder / "meta.json"
-    if not (arrays.exists() and meta.exists()):
+def entry_path(key: str, root: Path | None = None) -> Path:
+    """The file that holds ``key`` in ``root`` (default: the local cache)."""
+    return (root or cache_dir()) / f"{key}{_SUFFIX}"
+
+
+def _read(path: Path, key: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    with path.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(arrays.pop(_META).tobytes().decode())
+    if meta.get("key") != key:
+        raise ValueError(f"the entry says it holds key {meta.get('key')!r}")
+    return arrays, meta
+
+
+def load(
+    key: str, root: Path | None = None, remove_damaged: bool = True
+) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
+    """The arrays and metadata stored under ``key`` in ``root``, or None.
+
+    A damaged entry gives one :class:`CacheWarning` and None; with
+    ``remove_damaged`` (the default) its file is deleted so that the model is
+    trained and stored anew.
+    """
+    path = entry_path(key, root)
+    if not path.is_file():
         return None
-    with np.load(arrays) as npz:
-        loaded = {k: npz[k] for k in npz.files}
-    return loaded, json.loads(meta.read_text())
+    try:
+        return _read(path, key)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as err:
+        action = "removed; its model will be retrained" if remove_damaged else "ignored"
+        warnings.warn(f"damaged cache entry {path} ({type(err).__name__}: {err}): {action}", CacheWarning,
+                      stacklevel=2)
+        if remove_damaged:
+            path.unlink(missing_ok=True)
+        return None
+
+
+def lookup(key: str) -> tuple[dict[str, np.ndarray], dict[str, Any], str] | None:
+    """Find ``key`` in the local cache, then in the published results.
+
+    Returns
+    -------
+    (arrays, meta, source) or None
+        ``source`` is ``"cache"`` or ``"published"``. Always None while
+        :func:`retraining`.
+    """
+    if retraining():
+        return None
+    found = load(key)
+    if found is not None:
+        return (*found, "cache")
+    found = load(key, results_dir(), remove_damaged=False)  # never delete committed files
+    if found is not None:
+        return (*found, "published")
+    return None
 
 
 def save(key: str, arrays: dict[str, np.ndarray], meta: dict[str, Any], root: Path | None = None) -> Path:
-    """Store arrays and metadata under ``key``; written to a temporary folder, then moved into place."""
-    folder = _folder(key, root)
-    tmp = folder.with_name(f".{key}.{os.getpid()}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    np.savez(tmp / "arrays.npz", **arrays)
-    (tmp / "meta.json").write_text(json.dumps(meta, indent=1, default=str))
-    shutil.rmtree(folder, ignore_errors=True)
-    os.replace(tmp, folder)
-    return folder
+    """Store ``arrays`` and ``meta`` under ``key``, atomically.
+
+    The entry is written to a uniquely named temporary file next to it, flushed
+    to disk, then renamed over ``KEY.npz``; concurrent writers of one key never
+    fail and never leave a partial entry.
+    """
+    if _META in arrays:
+        raise ValueError(f"{_META!r} is reserved for the metadata")
+    root = root or cache_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(root)
+    final = entry_path(key, root)
+    tmp = root / f".{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+    payload = json.dumps({**meta, "key": key}, default=str).encode()
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays, **{_META: np.frombuffer(payload, dtype=np.uint8)})
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(buffer.getvalue())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return final
+
+
+def clean_leftovers(root: Path | None = None, older_than: float = STALE_SECONDS) -> int:
+    """Remove temporary files of crashed writes (older than ``older_than`` seconds); returns how many."""
+    root = root or cache_dir()
+    if not root.is_dir():
+        return 0
+    now, removed = time.time(), 0
+    for tmp in root.glob(".*.tmp"):
+        try:
+            if now - tmp.stat().st_mtime > older_than:
+                tmp.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process cleaned it first
+            continue
+    return removed
+
+
+def keys(root: Path | None = None) -> list[str]:
+    """The keys stored in ``root`` (default: the local cache), sorted."""
+    root = root or cache_dir()
+    return sorted(p.name[: -len(_SUFFIX)] for p in root.glob(f"*{_SUFFIX}")) if root.is_dir() else []
 
 
 def clear(root: Path | None = None) -> int:
-    """Delete every cached entry; returns how many there were."""
+    """Delete the local cache folder; returns how many entries it held."""
     root = root or cache_dir()
     if not root.exists():
         return 0
-    count = sum(1 for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    count = len(keys(root))
     shutil.rmtree(root)
     return count
 
@@ -106,9 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"removed {clear()} cached result(s) from {cache_dir()}")
         return 0
     if args == ["info"]:
-        folder = cache_dir()
-        entries = [p for p in folder.glob("*") if p.is_dir()] if folder.exists() else []
-        print(f"{len(entries)} cached result(s) in {folder}")
+        print(f"{len(keys())} cached result(s) in {cache_dir()}")
+        print(f"{len(keys(results_dir()))} published result(s) in {results_dir()}")
         return 0
     print("usage: python -m lstm_helpers.cache clear|info", file=sys.stderr)
     return 2

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.baselines import forecast_table
-from lstm_helpers.keras_models import DEFAULT, IMPROVED, Job, ModelConfig, train_many
-from lstm_helpers.metrics import diebold_mariano, evaluate
+from lstm_helpers.forecasting import Job, train_many
+from lstm_helpers.metrics import evaluate
+from lstm_helpers.models import DEFAULT, IMPROVED, ModelConfig
+from lstm_helpers.significance import diebold_mariano
 from lstm_helpers.windows import variant_windows
 
 REPORT_RMSE: dict[tuple[str, str], float] = {
@@ -90,7 +92,7 @@ def run_comparison(
     target : str, default "High"
         Column to forecast.
     workers : int, optional
-        Worker processes for :func:`lstm_helpers.keras_models.train_many`.
+        Worker processes for :func:`lstm_helpers.forecasting.train_many`.
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""Forecast metrics, and tests for comparing two forecasts.
+"""Forecast metrics: the point metrics of one forecast, and its lagged correlation.
 
 All functions take plain arrays, lists or pandas Series of equal length. They
 refuse NaN, infinite values and length mismatches with a :class:`ValueError`
@@ -17,18 +17,15 @@ Conventions
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
+
+from lstm_helpers._checks import _check_whole, _vectors
 
 __all__ = [
-    "DieboldMarianoResult",
-    "diebold_mariano",
     "directional_accuracy",
     "evaluate",
     "lag_correlation",
@@ -36,65 +33,12 @@ __all__ = [
     "mape",
     "mean_error",
     "metrics_table",
-    "paired_comparison",
     "rmse",
     "skill_vs_persistence",
 ]
 
 METRIC_NAMES: tuple[str, ...] = ("rmse", "mae", "mape", "bias", "directional_accuracy", "skill")
 """The keys of :func:`evaluate` and the columns of :func:`metrics_table`, in order."""
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _as_vector(values: ArrayLike, name: str) -> np.ndarray:
-    """``values`` as a 1-D float array with no NaN/inf, or a ValueError naming ``name``."""
-    try:
-        x = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must hold numbers ({err})") from err
-    if x.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {x.shape}")
-    if x.size == 0:
-        raise ValueError(f"{name} is empty")
-    bad = ~np.isfinite(x)
-    if bad.any():
-        raise ValueError(
-            f"{name} has {int(bad.sum())} NaN or infinite value(s), the first at position "
-            f"{int(np.flatnonzero(bad)[0])}; drop those days before scoring (e.g. with dropna())"
-        )
-    return x
-
-
-def _vectors(**named: ArrayLike) -> list[np.ndarray]:
-    """Check several named inputs and that they line up; return them as float arrays.
-
-    Raises a ValueError if any is not a finite 1-D array, if their lengths
-    differ, or if two of them are pandas Series with different indexes.
-    """
-    arrays = [_as_vector(values, name) for name, values in named.items()]
-    lengths = {name: len(x) for name, x in zip(named, arrays, strict=True)}
-    if len(set(lengths.values())) > 1:
-        shown = ", ".join(f"{name} has {n}" for name, n in lengths.items())
-        raise ValueError(f"length mismatch: {shown} values")
-    indexed = [(name, v.index) for name, v in named.items() if isinstance(v, pd.Series)]
-    for name, index in indexed[1:]:
-        first_name, first_index = indexed[0]
-        if not index.equals(first_index):
-            raise ValueError(
-                f"{name} and {first_name} are Series with different indexes; align them "
-                "(e.g. pick the rows of one DataFrame) so that each value is compared with the same day"
-            )
-    return arrays
-
-
-def _check_whole(value: int, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 # --------------------------------------------------------------------------- point metrics
@@ -363,156 +307,3 @@ def lag_correlation(actual: ArrayLike, forecast: ArrayLike, max_lag: int = 5) ->
             )
         correlations.append(float(np.corrcoef(f_part, a_part)[0, 1]))
     return pd.Series(correlations, index=pd.Index(lags, name="lag"), name="correlation")
-
-
-# --------------------------------------------------------------------------- comparing forecasts
-
-
-class DieboldMarianoResult(NamedTuple):
-    """Result of :func:`diebold_mariano`."""
-
-    statistic: float
-    """HLN-corrected DM statistic; negative when forecast_a has the lower mean loss."""
-    p_value: float
-    """Two-sided p-value from Student's t with n - 1 degrees of freedom."""
-    mean_loss_diff: float
-    """Mean of ``d[t] = L(e_a[t]) - L(e_b[t])``."""
-    n: int
-    """Number of days compared."""
-
-
-_LOSSES = {
-    "squared": lambda e: e**2,
-    "absolute": np.abs,
-}
-
-
-def diebold_mariano(
-    actual: ArrayLike,
-    forecast_a: ArrayLike,
-    forecast_b: ArrayLike,
-    horizon: int = 1,
-    loss: str = "squared",
-) -> DieboldMarianoResult:
-    """Diebold-Mariano test of equal accuracy, with the Harvey-Leybourne-Newbold correction.
-
-    With errors ``e_a = forecast_a - actual`` and ``e_b = forecast_b - actual``:
-
-    - loss differential ``d[t] = L(e_a[t]) - L(e_b[t])`` and its mean ``d̄``;
-    - autocovariances ``γ_k = (1/n) Σ_{t=k}^{n-1} (d[t] - d̄)(d[t-k] - d̄)``;
-    - long-run variance ``V = γ_0 + 2 Σ_{k=1}^{h-1} γ_k`` (an ``h``-step forecast's
-      errors are correlated up to lag ``h - 1``);
-    - ``DM = d̄ / sqrt(V / n)``;
-    - HLN (1997) small-sample statistic
-      ``DM * sqrt((n + 1 - 2h + h(h - 1)/n) / n)``, compared with Student's t
-      with ``n - 1`` degrees of freedom (two-sided).
-
-    For ``h = 1`` the HLN statistic equals the one-sample t-statistic of ``d``.
-
-    Parameters
-    ----------
-    actual, forecast_a, forecast_b : array-like, shape (n,)
-        Observed values and two competing forecasts of them; no NaN, ``n >= 3``.
-    horizon : int, default 1
-        Forecast horizon ``h`` in days, ``1 <= h < n``; 1 for one-step-ahead forecasts.
-    loss : {"squared", "absolute"}, default "squared"
-        The loss ``L`` applied to each error.
-
-    Returns
-    -------
-    DieboldMarianoResult
-        ``(statistic, p_value, mean_loss_diff, n)``. A negative statistic means
-        forecast_a has the lower loss; swapping a and b flips its sign and keeps
-        the p-value.
-
-    Raises
-    ------
-    ValueError
-        For NaN or mismatched lengths, ``n < 3``, a bad ``horizon`` or ``loss``,
-        a constant loss differential (zero variance, e.g. identical forecasts),
-        or a long-run variance estimate that is not positive.
-
-    References
-    ----------
-    Diebold, F. X. and Mariano, R. S. (1995), "Comparing predictive accuracy",
-    *Journal of Business & Economic Statistics* 13(3), 253-263.
-    Harvey, D., Leybourne, S. and Newbold, P. (1997), "Testing the equality of
-    prediction mean squared errors", *International Journal of Forecasting* 13(2), 281-291.
-    """
-    a, fa, fb = _vectors(actual=actual, forecast_a=forecast_a, forecast_b=forecast_b)
-    n = len(a)
-    if n < 3:
-        raise ValueError(f"the Diebold-Mariano test needs at least 3 days, got {n}")
-    h = _check_whole(horizon, "horizon", 1)
-    if h >= n:
-        raise ValueError(f"horizon={h} must be smaller than the number of days n={n}")
-    if loss not in _LOSSES:
-        raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
-
-    loss_fn = _LOSSES[loss]
-    d = loss_fn(fa - a) - loss_fn(fb - a)
-    if np.ptp(d) == 0:
-        raise ValueError(
-            "the loss differential is constant (zero variance), e.g. the two forecasts are identical: "
-            "the test is undefined"
-        )
-    d_mean = float(np.mean(d))
-    dev = d - d_mean
-    gammas = [float(np.sum(dev[k:] * dev[: n - k]) / n) for k in range(h)]
-    long_run_var = gammas[0] + 2.0 * sum(gammas[1:])
-    if long_run_var <= 0:
-        raise ValueError(
-            f"the long-run variance estimate is not positive ({long_run_var:.3g}) with horizon={h}: "
-            "the test is undefined for these data"
-        )
-    dm = d_mean / np.sqrt(long_run_var / n)
-    hln_factor = np.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
-    statistic = float(dm * hln_factor)
-    p_value = float(2.0 * stats.t.sf(abs(statistic), df=n - 1))
-    return DieboldMarianoResult(statistic=statistic, p_value=p_value, mean_loss_diff=d_mean, n=n)
-
-
-def paired_comparison(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, float]:
-    """Compare two models' scores paired by run, e.g. their RMSE for each random seed.
-
-    Parameters
-    ----------
-    a_values, b_values : array-like, shape (n,)
-        The score of model a and model b in the same ``n`` runs (run ``i`` of
-        both used the same seed / split); ``n >= 2``, no NaN.
-
-    Returns
-    -------
-    dict
-        - ``n``: number of pairs;
-        - ``mean_diff``: mean of ``a - b`` (negative: a scores lower, i.e. better for an error);
-        - ``std_diff``: sample standard deviation (``ddof=1``) of ``a - b``;
-        - ``t_pvalue``: two-sided paired t-test p-value (:func:`scipy.stats.ttest_rel`);
-        - ``wilcoxon_pvalue``: two-sided Wilcoxon signed-rank p-value
-          (:func:`scipy.stats.wilcoxon`), NaN when ``n < 5`` (too few pairs for it
-          to ever reach the usual levels).
-
-    Raises
-    ------
-    ValueError
-        For NaN or mismatched lengths, ``n < 2``, or differences that are all
-        equal (zero spread: both tests are undefined).
-    """
-    a, b = _vectors(a_values=a_values, b_values=b_values)
-    n = len(a)
-    if n < 2:
-        raise ValueError(f"a paired comparison needs at least 2 pairs, got {n}")
-    diff = a - b
-    if np.ptp(diff) == 0:
-        raise ValueError(
-            f"every difference a - b equals {diff[0]:.6g} (zero spread): the paired tests are undefined"
-        )
-    t_pvalue = float(stats.ttest_rel(a, b).pvalue)
-    wilcoxon_pvalue = float(stats.wilcoxon(a, b).pvalue) if n >= 5 else float("nan")
-    return {
-        "n": n,
-        "mean_diff": float(np.mean(diff)),
-        "std_diff": float(np.std(diff, ddof=1)),
-        "t_pvalue": t_pvalue,
-        "wilcoxon_pvalue": wilcoxon_pvalue,
-    }

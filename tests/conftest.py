@@ -1,14 +1,24 @@
 """Shared test setup.
 
 The notebook checks (nbval) run every lesson in the ``quick`` profile: the
-kernels nbval starts inherit this environment variable.
+kernels nbval starts inherit these environment variables. They also get a
+fresh, empty model cache for the session, so they really train (the local
+``build/cache`` of ``make course`` is never read by the tests).
 """
 
 import os
+import tempfile
+from pathlib import Path
 
+import nbformat
+import numpy as np
+import pandas as pd
 import pytest
 
 os.environ["LSTM_COURSE_PROFILE"] = "quick"
+os.environ["LSTM_COURSE_CACHE"] = tempfile.mkdtemp(prefix="lstm-course-test-cache-")
+for name in ("LSTM_COURSE_RETRAIN", "LSTM_COURSE_SCHEDULER", "LSTM_COURSE_PROGRESS", "LSTM_COURSE_KEYS"):
+    os.environ.pop(name, None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -21,3 +31,47 @@ def tmp_cache(tmp_path, monkeypatch):
     folder = tmp_path / "models"
     monkeypatch.setenv(cache.CACHE_ENV, str(folder))
     return folder
+
+
+@pytest.fixture
+def tmp_results(tmp_path, monkeypatch):
+    """A private, empty folder of published results for one test."""
+    from lstm_helpers import cache
+
+    folder = tmp_path / "published"
+    monkeypatch.setenv(cache.RESULTS_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def random_walk_windows():
+    """Report-style windows (10 days) of a seeded random walk, 2015-2017."""
+    from lstm_helpers.windows import report_windows
+
+    days = pd.bdate_range("2015-01-01", "2017-12-29")
+    rng = np.random.default_rng(0)
+    prices = pd.Series(100 + np.cumsum(rng.normal(0, 1, len(days))), index=days, name="High")
+    return report_windows(prices, window=10)
+
+
+def make_notebook(path: Path, code: list[str], params: str = "greeting = 'hello'\nprofile = 'standard'") -> Path:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(params)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell] + [nbformat.v4.new_code_cell(c) for c in code]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def lessons(tmp_path):
+    src = tmp_path / "notebooks"
+    src.mkdir()
+    make_notebook(src / "00_first.ipynb", ["print(greeting, profile)"])
+    make_notebook(src / "01_broken.ipynb", ["x = 1", "raise RuntimeError('boom in lesson')"])
+    make_notebook(src / "02_after.ipynb", ["print('never')"])
+    (src / "notes.ipynb").write_text("{}")  # not a lesson: no NN_ prefix
+    return src
+
+

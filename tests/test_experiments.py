@@ -14,7 +14,7 @@ from lstm_helpers.experiments import (
     summarize,
     with_epochs,
 )
-from lstm_helpers.keras_models import ModelConfig
+from lstm_helpers.models import ModelConfig
 
 
 def synthetic_prices() -> dict[str, pd.DataFrame]:

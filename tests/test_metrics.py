@@ -7,12 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from lstm_helpers.metrics import (
     METRIC_NAMES,
-    DieboldMarianoResult,
-    diebold_mariano,
     directional_accuracy,
     evaluate,
     lag_correlation,
@@ -20,7 +17,6 @@ from lstm_helpers.metrics import (
     mape,
     mean_error,
     metrics_table,
-    paired_comparison,
     rmse,
     skill_vs_persistence,
 )
@@ -183,126 +179,3 @@ def test_lag_correlation_rejects_bad_max_lag():
         lag_correlation(np.arange(6.0), np.arange(6.0), max_lag=-1)
     with pytest.raises(ValueError, match="constant"):
         lag_correlation(np.arange(6.0), np.ones(6), max_lag=1)
-
-
-# --------------------------------------------------------------------------- Diebold-Mariano
-
-# Six days with actual = 0, so the forecasts are the errors.
-DM_ACTUAL = np.zeros(6)
-DM_A = np.array([1.0, -1.0, 2.0, 0.0, 1.0, -2.0])  # squared: 1, 1, 4, 0, 1, 4
-DM_B = np.array([0.0, 1.0, 1.0, -1.0, 2.0, 1.0])  # squared: 0, 1, 1, 1, 4, 1
-
-
-def test_diebold_mariano_by_hand_h1():
-    # d = L(e_a) - L(e_b) = 1, 0, 3, -1, -3, 3;  d̄ = 3/6 = 0.5
-    # d - d̄ = 0.5, -0.5, 2.5, -1.5, -3.5, 2.5; squares sum to 27.5
-    # γ0 = 27.5/6;  V = γ0;  DM = 0.5 / sqrt(V/6) = 0.5 * 6 / sqrt(27.5) = 3 / sqrt(27.5)
-    # HLN factor (h=1): sqrt((6 + 1 - 2 + 0)/6) = sqrt(5/6)
-    # HLN = 3 / sqrt(27.5) * sqrt(5/6) = 3 * sqrt(5 / 165) = 3 / sqrt(33)
-    result = diebold_mariano(DM_ACTUAL, DM_A, DM_B)
-    assert isinstance(result, DieboldMarianoResult)
-    assert result.n == 6
-    assert result.mean_loss_diff == pytest.approx(0.5, abs=1e-12)
-    assert result.statistic == pytest.approx(3 / math.sqrt(33), abs=1e-12)
-    assert result.p_value == pytest.approx(2 * stats.t.sf(3 / math.sqrt(33), df=5), abs=1e-12)
-    assert result.statistic > 0  # forecast_a has the larger loss
-
-
-def test_diebold_mariano_by_hand_h2():
-    # same d; γ1 = (1/6) Σ (d_t - d̄)(d_{t-1} - d̄)
-    #    = (1/6) (-0.25 - 1.25 - 3.75 + 5.25 - 8.75) = -8.75/6
-    # V = γ0 + 2 γ1 = (27.5 - 17.5)/6 = 10/6;  DM = 0.5 / sqrt(10/36) = 3 / sqrt(10)
-    # HLN factor (h=2): sqrt((6 + 1 - 4 + 2/6)/6) = sqrt((10/3)/6) = sqrt(5/9)
-    # HLN = 3 / sqrt(10) * sqrt(5) / 3 = 1 / sqrt(2)
-    result = diebold_mariano(DM_ACTUAL, DM_A, DM_B, horizon=2)
-    assert result.statistic == pytest.approx(1 / math.sqrt(2), abs=1e-12)
-    assert result.p_value == pytest.approx(2 * stats.t.sf(1 / math.sqrt(2), df=5), abs=1e-12)
-    assert result.mean_loss_diff == pytest.approx(0.5, abs=1e-12)
-
-
-def test_diebold_mariano_absolute_loss_by_hand():
-    # |e_a| = 1, 1, 2, 0, 1, 2;  |e_b| = 0, 1, 1, 1, 2, 1;  d = 1, 0, 1, -1, -1, 1;  d̄ = 1/6
-    d = np.array([1.0, 0.0, 1.0, -1.0, -1.0, 1.0])
-    result = diebold_mariano(DM_ACTUAL, DM_A, DM_B, loss="absolute")
-    assert result.mean_loss_diff == pytest.approx(1 / 6, abs=1e-12)
-    # with h = 1 the HLN statistic is the one-sample t-statistic of d
-    assert result.statistic == pytest.approx(stats.ttest_1samp(d, 0.0).statistic, abs=1e-12)
-
-
-def test_diebold_mariano_h1_equals_t_test_of_loss_differential():
-    rng = np.random.default_rng(7)
-    actual = rng.normal(size=50)
-    fa, fb = actual + rng.normal(size=50), actual + 1.3 * rng.normal(size=50)
-    result = diebold_mariano(actual, fa, fb)
-    reference = stats.ttest_1samp((fa - actual) ** 2 - (fb - actual) ** 2, 0.0)
-    assert result.statistic == pytest.approx(reference.statistic, rel=1e-10)
-    assert result.p_value == pytest.approx(reference.pvalue, rel=1e-10)
-
-
-@pytest.mark.parametrize("horizon", [1, 2, 3])
-def test_diebold_mariano_is_antisymmetric(horizon):
-    rng = np.random.default_rng(3)
-    actual = rng.normal(size=200)
-    fa, fb = actual + rng.normal(size=200), actual + rng.normal(size=200)
-    ab = diebold_mariano(actual, fa, fb, horizon=horizon)
-    ba = diebold_mariano(actual, fb, fa, horizon=horizon)
-    assert ba.statistic == pytest.approx(-ab.statistic, abs=1e-12)
-    assert ba.mean_loss_diff == pytest.approx(-ab.mean_loss_diff, abs=1e-12)
-    assert ba.p_value == pytest.approx(ab.p_value, abs=1e-12)
-
-
-def test_diebold_mariano_errors():
-    with pytest.raises(ValueError, match="at least 3 days, got 2"):
-        diebold_mariano([0.0, 0.0], [1.0, 2.0], [2.0, 1.0])
-    with pytest.raises(ValueError, match="zero variance"):
-        diebold_mariano(DM_ACTUAL, DM_A, DM_A)
-    with pytest.raises(ValueError, match="length mismatch"):
-        diebold_mariano(DM_ACTUAL, DM_A, DM_B[:5])
-    with pytest.raises(ValueError, match="forecast_b has 1 NaN"):
-        diebold_mariano(DM_ACTUAL, DM_A, np.r_[DM_B[:5], np.nan])
-    with pytest.raises(ValueError, match="horizon must be at least 1"):
-        diebold_mariano(DM_ACTUAL, DM_A, DM_B, horizon=0)
-    with pytest.raises(ValueError, match="horizon=6 must be smaller"):
-        diebold_mariano(DM_ACTUAL, DM_A, DM_B, horizon=6)
-    with pytest.raises(ValueError, match="loss must be one of"):
-        diebold_mariano(DM_ACTUAL, DM_A, DM_B, loss="huber")
-
-
-def test_diebold_mariano_rejects_negative_long_run_variance():
-    # d = 1, 0, 1, 0, ... : γ1 ≈ -γ0, so V = γ0 + 2 γ1 < 0 with h = 2
-    errors_a = np.tile([1.0, 0.0], 5)
-    with pytest.raises(ValueError, match="long-run variance estimate is not positive"):
-        diebold_mariano(np.zeros(10), errors_a, np.zeros(10), horizon=2)
-    assert diebold_mariano(np.zeros(10), errors_a, np.zeros(10), horizon=1).statistic > 0
-
-
-# --------------------------------------------------------------------------- paired comparison
-
-
-def test_paired_comparison():
-    a = np.array([1.0, 1.2, 0.9, 1.1, 1.0, 1.3])
-    b = np.array([1.1, 1.25, 1.0, 1.3, 1.05, 1.5])
-    result = paired_comparison(a, b)
-    diff = a - b
-    assert result["n"] == 6
-    assert result["mean_diff"] == pytest.approx(diff.mean(), abs=1e-12)
-    assert result["std_diff"] == pytest.approx(diff.std(ddof=1), abs=1e-12)
-    assert result["t_pvalue"] == pytest.approx(stats.ttest_rel(a, b).pvalue, abs=1e-12)
-    assert result["wilcoxon_pvalue"] == pytest.approx(stats.wilcoxon(a, b).pvalue, abs=1e-12)
-    # all six differences negative: exact two-sided Wilcoxon p = 2 / 2**6
-    assert result["wilcoxon_pvalue"] == pytest.approx(2 / 64, abs=1e-12)
-
-
-def test_paired_comparison_small_n_has_no_wilcoxon():
-    result = paired_comparison([1.0, 2.0, 3.0, 4.0], [1.5, 2.1, 3.7, 4.2])
-    assert math.isnan(result["wilcoxon_pvalue"])
-    assert 0.0 < result["t_pvalue"] < 1.0
-
-
-def test_paired_comparison_errors():
-    with pytest.raises(ValueError, match="at least 2 pairs"):
-        paired_comparison([1.0], [2.0])
-    with pytest.raises(ValueError, match="zero spread"):
-        paired_comparison([1.0, 2.0, 3.0], [0.5, 1.5, 2.5])
-    with pytest.raises(ValueError, match="length mismatch"):
-        paired_comparison([1.0, 2.0, 3.0], [1.0, 2.0])

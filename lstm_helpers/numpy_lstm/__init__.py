@@ -1,0 +1,81 @@
+"""The LSTM cell in NumPy, forward and backward, with Keras's weight layout.
+
+Everything a lesson needs to open the black box of ``keras.layers.LSTM``, one
+idea per file (imports run top to bottom in this list, never back up):
+
+- ``_checks.py``: the types :data:`Array` and :data:`Params` and the input
+  checks the other files share.
+- ``cell.py``: :func:`sigmoid`, :func:`lstm_step_forward` and
+  :func:`lstm_step_backward`: one time step, written to be read next to the
+  equations in its docstring (lesson 02).
+- ``_packing.py`` and ``sequence.py``: :func:`lstm_forward` /
+  :func:`lstm_backward` and :class:`LSTMCache`: a whole batch of sequences.
+  Same equations as the step functions, with the loop tuned for speed
+  (buffers allocated once, operations in place); the tests check that the two
+  agree and that :func:`lstm_forward` reproduces Keras.
+- ``rnn.py``: :func:`rnn_step_forward`, :func:`rnn_step_backward`,
+  :func:`rnn_forward`, :func:`rnn_backward`, :class:`RNNCache`: the plain
+  ``tanh`` RNN, for the vanishing-gradient comparison.
+- ``initializers.py``: :func:`init_lstm_params`, :func:`init_rnn_params`,
+  :func:`init_regressor_params` (from :func:`glorot_uniform` and
+  :func:`orthogonal`): Keras's default initialisers.
+- ``trainer.py``: :func:`predict_regressor`, :func:`lstm_regressor_loss`,
+  :class:`Adam`, :func:`fit_regressor`: LSTM -> Dense(1) trained with mean
+  squared error.
+- ``gradcheck.py``: :func:`numerical_gradient`, :func:`relative_error`:
+  gradient checking; :func:`input_gradient_norms`: how strongly each input
+  step moves the last hidden state.
+
+Every public name is importable from here, e.g.
+``from lstm_helpers.numpy_lstm import lstm_forward``. Shapes use the letters
+N (batch size), T (time steps), D (input features) and H (units); every
+function keeps the floating dtype of its input ``x`` (float32 stays float32).
+"""
+
+from lstm_helpers.numpy_lstm._checks import Array, Params
+from lstm_helpers.numpy_lstm.cell import lstm_step_backward, lstm_step_forward, sigmoid
+from lstm_helpers.numpy_lstm.gradcheck import input_gradient_norms, numerical_gradient, relative_error
+from lstm_helpers.numpy_lstm.initializers import (
+    glorot_uniform,
+    init_lstm_params,
+    init_regressor_params,
+    init_rnn_params,
+    orthogonal,
+)
+from lstm_helpers.numpy_lstm.rnn import (
+    RNNCache,
+    rnn_backward,
+    rnn_forward,
+    rnn_step_backward,
+    rnn_step_forward,
+)
+from lstm_helpers.numpy_lstm.sequence import LSTMCache, lstm_backward, lstm_forward
+from lstm_helpers.numpy_lstm.trainer import Adam, fit_regressor, lstm_regressor_loss, predict_regressor
+
+__all__ = [
+    "Adam",
+    "Array",
+    "LSTMCache",
+    "Params",
+    "RNNCache",
+    "fit_regressor",
+    "glorot_uniform",
+    "init_lstm_params",
+    "init_regressor_params",
+    "init_rnn_params",
+    "input_gradient_norms",
+    "lstm_backward",
+    "lstm_forward",
+    "lstm_regressor_loss",
+    "lstm_step_backward",
+    "lstm_step_forward",
+    "numerical_gradient",
+    "orthogonal",
+    "predict_regressor",
+    "relative_error",
+    "rnn_backward",
+    "rnn_forward",
+    "rnn_step_backward",
+    "rnn_step_forward",
+    "sigmoid",
+]

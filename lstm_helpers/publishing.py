@@ -1,0 +1,113 @@
+"""Publishing a finished standard run: the lessons' outputs and the trained models' results.
+
+``make publish`` (``python -m lstm_helpers.course --publish``) copies the
+executed notebooks of a complete ``standard`` run with default parameters over
+the lesson sources in ``notebooks/`` (without papermill's machine-local
+metadata), and the stored results of every model that run used into the
+committed bundle ``results/models`` (see :mod:`lstm_helpers.cache`), removing
+bundle entries the run did not use. It refuses a run whose lessons were
+executed from other sources than the ones in ``notebooks/`` now.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from pathlib import Path
+
+from lstm_helpers import cache
+from lstm_helpers.paths import NOTEBOOK_DIR
+from lstm_helpers.runner import KEYS_NAME, SUMMARY_NAME, lesson_notebooks, source_digest
+
+
+def clean_for_publishing(nb_path: Path) -> dict:
+    """Load an executed notebook and drop papermill's run metadata (paths, timestamps)."""
+    doc = json.loads(nb_path.read_text())
+    doc.get("metadata", {}).pop("papermill", None)
+    for cell in doc.get("cells", []):
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+    return doc
+
+
+def check_run(output: Path, sources: Path = NOTEBOOK_DIR) -> list[dict[str, str]]:
+    """The summary rows of the run in ``output`` if it may be published, else ValueError saying why."""
+    summary = output / SUMMARY_NAME
+    if not summary.exists():
+        raise ValueError(f"{summary}: no run summary; run `make course` first")
+    with summary.open() as fh:
+        rows = list(csv.DictReader(fh))
+    bad = [r["notebook"] for r in rows if r["status"] != "ok"]
+    if bad or not rows:
+        raise ValueError(f"{summary}: not every lesson finished ({', '.join(bad) or 'empty run'})")
+    if {r["profile"] for r in rows} != {"standard"} or {r["parameters"] for r in rows} != {"{}"}:
+        raise ValueError(f"{summary}: only a standard run with default parameters is published")
+    names = {p.name for p in lesson_notebooks(sources)}
+    if {r["notebook"] for r in rows} != names:
+        raise ValueError(f"{summary}: the run did not cover every lesson in {sources}")
+    stale = [r["notebook"] for r in rows if r.get("source_digest") != source_digest(sources / r["notebook"])]
+    if stale:
+        raise ValueError(
+            f"{summary}: {', '.join(stale)} ran from other sources than {sources} holds now; "
+            "run `make course` again before publishing"
+        )
+    return rows
+
+
+def used_keys(output: Path) -> list[str]:
+    """The cache keys of every model the run in ``output`` loaded or trained, in order, once each."""
+    path = output / KEYS_NAME
+    if not path.exists():
+        return []
+    return list(dict.fromkeys(line.split()[0] for line in path.read_text().splitlines() if line.strip()))
+
+
+def publish_results(keys: list[str], bundle: Path | None = None) -> tuple[int, int]:
+    """Make ``bundle`` hold exactly the stored results of ``keys``; returns (entries, bytes).
+
+    Each entry is taken from the local cache, or kept from the bundle. Raises
+    ValueError, before changing anything, if one of them is in neither.
+    """
+    bundle = bundle or cache.results_dir()
+    sources = {}
+    for key in keys:
+        for root in (cache.cache_dir(), bundle):
+            path = cache.entry_path(key, root)
+            if cache.load(key, root, remove_damaged=False) is not None:
+                sources[key] = path
+                break
+        else:
+            raise ValueError(f"the result of model {key} is neither in {cache.cache_dir()} nor in {bundle}")
+    bundle.mkdir(parents=True, exist_ok=True)
+    for key, path in sources.items():
+        target = cache.entry_path(key, bundle)
+        if path != target:
+            tmp = target.with_name(f".{target.name}.tmp")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)
+    for old in set(cache.keys(bundle)) - set(keys):
+        cache.entry_path(old, bundle).unlink()
+    return len(keys), sum(cache.entry_path(k, bundle).stat().st_size for k in keys)
+
+
+def publish(output: Path, sources: Path = NOTEBOOK_DIR, bundle: Path | None = None) -> list[Path]:
+    """Copy the notebooks of a complete standard run in ``output`` over the lesson sources, and its models' results.
+
+    Raises
+    ------
+    ValueError
+        If the run was not a complete, successful standard run with default
+        parameters from the current sources, or a model's result is missing.
+    """
+    rows = check_run(output, sources)
+    entries, size = publish_results(used_keys(output), bundle)
+    written = []
+    for r in rows:
+        doc = clean_for_publishing(output / r["notebook"])
+        target = sources / r["notebook"]
+        target.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+        written.append(target)
+    print(f"published results of {entries} model(s), {size / 1e6:.2f} MB, into {bundle or cache.results_dir()}")
+    return written

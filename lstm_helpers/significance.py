@@ -1,0 +1,171 @@
+"""Is one forecast really better than another? Tests for comparing two forecasts.
+
+:func:`diebold_mariano` compares two forecasts of the same days by their
+day-by-day losses; :func:`paired_comparison` compares two models' scores
+paired by run (e.g. one RMSE per random seed). Inputs are checked like those of
+:mod:`lstm_helpers.metrics` (:mod:`lstm_helpers._checks`): NaN, infinite values,
+length mismatches and Series with different indexes are refused with a
+:class:`ValueError`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from lstm_helpers._checks import _check_whole, _vectors
+
+__all__ = ["DieboldMarianoResult", "diebold_mariano", "paired_comparison"]
+
+
+class DieboldMarianoResult(NamedTuple):
+    """Result of :func:`diebold_mariano`."""
+
+    statistic: float
+    """HLN-corrected DM statistic; negative when forecast_a has the lower mean loss."""
+    p_value: float
+    """Two-sided p-value from Student's t with n - 1 degrees of freedom."""
+    mean_loss_diff: float
+    """Mean of ``d[t] = L(e_a[t]) - L(e_b[t])``."""
+    n: int
+    """Number of days compared."""
+
+
+_LOSSES = {
+    "squared": lambda e: e**2,
+    "absolute": np.abs,
+}
+
+
+def diebold_mariano(
+    actual: ArrayLike,
+    forecast_a: ArrayLike,
+    forecast_b: ArrayLike,
+    horizon: int = 1,
+    loss: str = "squared",
+) -> DieboldMarianoResult:
+    """Diebold-Mariano test of equal accuracy, with the Harvey-Leybourne-Newbold correction.
+
+    With errors ``e_a = forecast_a - actual`` and ``e_b = forecast_b - actual``:
+
+    - loss differential ``d[t] = L(e_a[t]) - L(e_b[t])`` and its mean ``d̄``;
+    - autocovariances ``γ_k = (1/n) Σ_{t=k}^{n-1} (d[t] - d̄)(d[t-k] - d̄)``;
+    - long-run variance ``V = γ_0 + 2 Σ_{k=1}^{h-1} γ_k`` (an ``h``-step forecast's
+      errors are correlated up to lag ``h - 1``);
+    - ``DM = d̄ / sqrt(V / n)``;
+    - HLN (1997) small-sample statistic
+      ``DM * sqrt((n + 1 - 2h + h(h - 1)/n) / n)``, compared with Student's t
+      with ``n - 1`` degrees of freedom (two-sided).
+
+    For ``h = 1`` the HLN statistic equals the one-sample t-statistic of ``d``.
+
+    Parameters
+    ----------
+    actual, forecast_a, forecast_b : array-like, shape (n,)
+        Observed values and two competing forecasts of them; no NaN, ``n >= 3``.
+    horizon : int, default 1
+        Forecast horizon ``h`` in days, ``1 <= h < n``; 1 for one-step-ahead forecasts.
+    loss : {"squared", "absolute"}, default "squared"
+        The loss ``L`` applied to each error.
+
+    Returns
+    -------
+    DieboldMarianoResult
+        ``(statistic, p_value, mean_loss_diff, n)``. A negative statistic means
+        forecast_a has the lower loss; swapping a and b flips its sign and keeps
+        the p-value.
+
+    Raises
+    ------
+    ValueError
+        For NaN or mismatched lengths, ``n < 3``, a bad ``horizon`` or ``loss``,
+        a constant loss differential (zero variance, e.g. identical forecasts),
+        or a long-run variance estimate that is not positive.
+
+    References
+    ----------
+    Diebold, F. X. and Mariano, R. S. (1995), "Comparing predictive accuracy",
+    *Journal of Business & Economic Statistics* 13(3), 253-263.
+    Harvey, D., Leybourne, S. and Newbold, P. (1997), "Testing the equality of
+    prediction mean squared errors", *International Journal of Forecasting* 13(2), 281-291.
+    """
+    a, fa, fb = _vectors(actual=actual, forecast_a=forecast_a, forecast_b=forecast_b)
+    n = len(a)
+    if n < 3:
+        raise ValueError(f"the Diebold-Mariano test needs at least 3 days, got {n}")
+    h = _check_whole(horizon, "horizon", 1)
+    if h >= n:
+        raise ValueError(f"horizon={h} must be smaller than the number of days n={n}")
+    if loss not in _LOSSES:
+        raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
+
+    loss_fn = _LOSSES[loss]
+    d = loss_fn(fa - a) - loss_fn(fb - a)
+    if np.ptp(d) == 0:
+        raise ValueError(
+            "the loss differential is constant (zero variance), e.g. the two forecasts are identical: "
+            "the test is undefined"
+        )
+    d_mean = float(np.mean(d))
+    dev = d - d_mean
+    gammas = [float(np.sum(dev[k:] * dev[: n - k]) / n) for k in range(h)]
+    long_run_var = gammas[0] + 2.0 * sum(gammas[1:])
+    if long_run_var <= 0:
+        raise ValueError(
+            f"the long-run variance estimate is not positive ({long_run_var:.3g}) with horizon={h}: "
+            "the test is undefined for these data"
+        )
+    dm = d_mean / np.sqrt(long_run_var / n)
+    hln_factor = np.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
+    statistic = float(dm * hln_factor)
+    p_value = float(2.0 * stats.t.sf(abs(statistic), df=n - 1))
+    return DieboldMarianoResult(statistic=statistic, p_value=p_value, mean_loss_diff=d_mean, n=n)
+
+
+def paired_comparison(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, float]:
+    """Compare two models' scores paired by run, e.g. their RMSE for each random seed.
+
+    Parameters
+    ----------
+    a_values, b_values : array-like, shape (n,)
+        The score of model a and model b in the same ``n`` runs (run ``i`` of
+        both used the same seed / split); ``n >= 2``, no NaN.
+
+    Returns
+    -------
+    dict
+        - ``n``: number of pairs;
+        - ``mean_diff``: mean of ``a - b`` (negative: a scores lower, i.e. better for an error);
+        - ``std_diff``: sample standard deviation (``ddof=1``) of ``a - b``;
+        - ``t_pvalue``: two-sided paired t-test p-value (:func:`scipy.stats.ttest_rel`);
+        - ``wilcoxon_pvalue``: two-sided Wilcoxon signed-rank p-value
+          (:func:`scipy.stats.wilcoxon`), NaN when ``n < 5`` (too few pairs for it
+          to ever reach the usual levels).
+
+    Raises
+    ------
+    ValueError
+        For NaN or mismatched lengths, ``n < 2``, or differences that are all
+        equal (zero spread: both tests are undefined).
+    """
+    a, b = _vectors(a_values=a_values, b_values=b_values)
+    n = len(a)
+    if n < 2:
+        raise ValueError(f"a paired comparison needs at least 2 pairs, got {n}")
+    diff = a - b
+    if np.ptp(diff) == 0:
+        raise ValueError(
+            f"every difference a - b equals {diff[0]:.6g} (zero spread): the paired tests are undefined"
+        )
+    t_pvalue = float(stats.ttest_rel(a, b).pvalue)
+    wilcoxon_pvalue = float(stats.wilcoxon(a, b).pvalue) if n >= 5 else float("nan")
+    return {
+        "n": n,
+        "mean_diff": float(np.mean(diff)),
+        "std_diff": float(np.std(diff, ddof=1)),
+        "t_pvalue": t_pvalue,
+        "wilcoxon_pvalue": wilcoxon_pvalue,
+    }

@@ -1,0 +1,59 @@
+"""Tests of lstm_helpers.publishing: only a complete standard run of the current sources, with its models."""
+
+import json
+
+import numpy as np
+import pytest
+from conftest import make_notebook
+
+from lstm_helpers import cache, publishing, runner
+
+
+def test_publish_takes_only_a_complete_standard_run(lessons, tmp_path, tmp_results):
+    (lessons / "01_broken.ipynb").unlink()
+    (lessons / "02_after.ipynb").unlink()
+    out = tmp_path / "out"
+    rows = runner.run_lessons(runner.lesson_notebooks(lessons), out, profile="quick")
+    assert [r.status for r in rows] == ["ok"]
+    with pytest.raises(ValueError, match="only a standard run"):
+        publishing.publish(out, lessons)
+    runner.run_lessons(runner.lesson_notebooks(lessons), out, profile="standard")
+    written = publishing.publish(out, lessons)
+    doc = json.loads(written[0].read_text())
+    assert "papermill" not in doc["metadata"]
+    assert not any("papermill" in c["metadata"] for c in doc["cells"])
+    assert len(doc["cells"]) == 2  # nothing injected in a standard run with default parameters
+    assert "hello standard" in json.dumps(doc)
+
+
+def test_publish_refuses_a_run_of_older_sources(lessons, tmp_path, tmp_results):
+    for name in ("01_broken.ipynb", "02_after.ipynb"):
+        (lessons / name).unlink()
+    out = tmp_path / "out"
+    runner.run_lessons(runner.lesson_notebooks(lessons), out, profile="standard")
+    before = (lessons / "00_first.ipynb").read_text()
+    make_notebook(lessons / "00_first.ipynb", ["print(greeting, profile)", "print('a new cell')"])
+    edited = (lessons / "00_first.ipynb").read_text()
+    with pytest.raises(ValueError, match=r"00_first\.ipynb ran from other sources"):
+        publishing.publish(out, lessons)
+    assert (lessons / "00_first.ipynb").read_text() == edited != before  # nothing was overwritten
+
+
+def test_publish_results_bundles_exactly_the_models_the_run_used(tmp_cache, tmp_results):
+    for key in ("used1", "used2", "unused"):
+        cache.save(key, {"outputs": np.arange(3.0)}, {"loss": [1.0]})
+    cache.save("old", {"outputs": np.zeros(1)}, {}, root=tmp_results)
+    cache.save("kept", {"outputs": np.ones(1)}, {}, root=tmp_results)  # in the bundle already, not in the cache
+    entries, size = publishing.publish_results(["used1", "used2", "kept"])
+    assert entries == 3 and size > 0
+    assert cache.keys(tmp_results) == ["kept", "used1", "used2"]
+    assert cache.lookup("used1")[2] == "cache" and cache.load("used1", tmp_results) is not None
+    with pytest.raises(ValueError, match="result of model missing is neither in"):
+        publishing.publish_results(["used1", "missing"])
+    assert cache.keys(tmp_results) == ["kept", "used1", "used2"]  # unchanged after the refusal
+
+
+def test_used_keys_reads_the_runs_list_once_each(tmp_path):
+    (tmp_path / runner.KEYS_NAME).write_text("a trained 04.ipynb\nb cache 05.ipynb\na cache 05.ipynb\n")
+    assert publishing.used_keys(tmp_path) == ["a", "b"]
+    assert publishing.used_keys(tmp_path / "nothing") == []

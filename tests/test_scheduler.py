@@ -1,0 +1,112 @@
+"""Tests of lstm_helpers.scheduler: the one cached path, workers, executors, failures, progress."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from lstm_helpers import cache, scheduler
+from lstm_helpers.models import ModelConfig
+from lstm_helpers.scheduler import train, train_many
+from lstm_helpers.training import TrainJob, fit, job_key
+
+TINY = ModelConfig(name="tiny", units=3, layers=1, dropout=0.0, epochs=1, batch_size=64, jit_compile=False)
+
+
+def make_job(d, seed=0, config=TINY, label="T"):
+    return TrainJob(config, d.X_train, d.y_train, d.X_test, seed=seed, label=label)
+
+
+def publish(key, results):
+    results.mkdir(parents=True, exist_ok=True)
+    cache.entry_path(key).replace(cache.entry_path(key, results))
+
+
+@pytest.fixture
+def jobs(random_walk_windows):
+    return [make_job(random_walk_windows, 5, label="a"), make_job(random_walk_windows, 6, label="b")]
+
+
+def test_workers_train_what_this_process_would_and_the_parent_stores_it(jobs, tmp_cache, tmp_results):
+    here = fit(jobs[0], log_every=0)
+    results = train_many(jobs, workers=2)  # spawned worker processes, one CPU thread each
+    assert [r.source for r in results] == ["trained", "trained"]
+    assert np.array_equal(results[0].outputs, here.outputs)
+    assert sorted(cache.keys()) == sorted(job_key(j) for j in jobs)
+    again = train_many(jobs, workers=2)
+    assert [r.source for r in again] == ["cache", "cache"] and all(r.cached for r in again)
+    assert np.array_equal(again[1].outputs, results[1].outputs) and again[1].loss == results[1].loss
+
+
+def test_any_executor_works_and_a_key_asked_twice_trains_once(jobs, tmp_cache, tmp_results, monkeypatch):
+    calls = []
+    monkeypatch.setattr(scheduler, "_fit_quietly", lambda job: calls.append(job.label) or fit(job, 0))
+    with ThreadPoolExecutor(2) as pool:
+        results = train_many([jobs[0], jobs[1], jobs[0]], executor=pool)
+    assert sorted(calls) == ["a", "b"]
+    assert np.array_equal(results[0].outputs, results[2].outputs)
+
+
+def test_the_first_failure_stops_the_run_and_names_the_job(random_walk_windows, tmp_cache, tmp_results):
+    broken = make_job(random_walk_windows, config=ModelConfig(name="broken", cell="transformer"), label="IBM broken")
+    later = [make_job(random_walk_windows, seed=s, label=f"later {s}") for s in range(3)]
+    with ThreadPoolExecutor(1) as pool, pytest.raises(RuntimeError, match="training IBM broken failed: cell must"):
+        train_many([broken, *later], executor=pool)
+    assert cache.keys() == []  # the jobs queued behind it were cancelled, nothing was stored
+    with pytest.raises(RuntimeError, match="training IBM broken failed"):
+        train_many([broken], workers=1)
+
+
+def test_published_results_load_without_training(jobs, tmp_cache, tmp_results, monkeypatch):
+    trained = train_many(jobs[:1], workers=1)[0]
+    publish(trained.key, tmp_results)
+    monkeypatch.setattr(scheduler, "fit", lambda *a, **k: pytest.fail("trained a published model"))
+    loaded = train_many(jobs[:1], workers=1)[0]
+    assert loaded.source == "published" and np.array_equal(loaded.outputs, trained.outputs)
+
+
+def test_a_damaged_entry_is_retrained_with_one_warning(jobs, tmp_cache, tmp_results):
+    first = train(jobs[0])
+    cache.entry_path(first.key).write_bytes(b"PK\x03\x04 killed mid-write")
+    with pytest.warns(cache.CacheWarning, match="damaged cache entry"):
+        again = train(jobs[0])
+    assert again.source == "trained" and np.array_equal(again.outputs, first.outputs)
+    assert train(jobs[0]).source == "cache"
+
+
+def test_retrain_ignores_stored_results_and_reports_the_difference(jobs, tmp_cache, tmp_results, monkeypatch,
+                                                                  capsys):
+    first = train(jobs[0])
+    publish(first.key, tmp_results)
+    monkeypatch.setenv(cache.RETRAIN_ENV, "1")
+    again = train(jobs[0])
+    assert again.source == "trained"
+    assert "largest difference from the published outputs 0 (0.00% of their range)" in capsys.readouterr().out
+
+
+def test_progress_lines_and_keys_reach_the_runner_files(jobs, tmp_cache, tmp_results, tmp_path, monkeypatch):
+    progress, keys = tmp_path / "progress.txt", tmp_path / "keys.txt"
+    monkeypatch.setenv(scheduler.PROGRESS_ENV, str(progress))
+    monkeypatch.setenv(scheduler.KEYS_ENV, str(keys))
+    train_many(jobs[:1], workers=1)
+    train_many(jobs, workers=1)
+    lines = progress.read_text().splitlines()
+    assert lines[0].startswith("[1/1] a: trained, 1 epochs in")
+    assert lines[2].startswith("[1/2] a: loaded from the local cache (1 epochs,")
+    assert "b: trained" in lines[3] and "0 to train" in lines[3]
+    assert lines[4] == "2 model(s): 0 loaded from the published results, 1 from the local cache, 1 trained"
+    assert [line.split()[1] for line in keys.read_text().splitlines()] == ["trained", "cache", "trained"]
+
+
+def test_dask_cluster_runs_the_jobs(jobs, tmp_cache, tmp_results, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as lc:
+        monkeypatch.setenv(scheduler.SCHEDULER_ENV, lc.scheduler_address)  # what --scheduler sets
+        results = train_many(jobs)
+    assert [r.source for r in results] == ["trained", "trained"]
+    assert np.array_equal(results[0].outputs, fit(jobs[0], 0).outputs)
+    assert sorted(cache.keys()) == sorted(r.key for r in results)  # stored by this process
+
+
+def test_default_workers_on_a_cpu_machine():
+    assert scheduler.default_workers() >= 1

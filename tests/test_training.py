@@ -1,0 +1,76 @@
+"""Tests of lstm_helpers.training: seeded fitting, early stopping, and what the cache key covers."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from lstm_helpers import models, training
+from lstm_helpers.models import ModelConfig
+from lstm_helpers.training import TrainJob, fit, job_key
+
+TINY = ModelConfig(name="tiny", units=4, layers=2, dropout=0.2, epochs=2, batch_size=16)
+
+
+@pytest.fixture
+def job(random_walk_windows):
+    d = random_walk_windows
+    return TrainJob(TINY, d.X_train, d.y_train, d.X_test, seed=3, label="tiny")
+
+
+def test_same_seed_gives_bit_identical_outputs(job):
+    a, b = fit(job, log_every=0), fit(job, log_every=0)
+    c = fit(TrainJob(job.config, job.X, job.y, job.X_predict, seed=4), log_every=0)
+    assert np.array_equal(a.outputs, b.outputs) and a.loss == b.loss
+    assert not np.array_equal(a.outputs, c.outputs)
+    assert a.outputs.shape == (len(job.X_predict),) and len(a.loss) == 2 and a.val_loss == []
+    assert a.weights == []  # kept only when asked
+
+
+def test_keep_weights_returns_keras_weights(job):
+    out = fit(TrainJob(ModelConfig(units=3, layers=1, epochs=1), job.X, job.y, job.X_predict, keep_weights=True), 0)
+    assert [w.shape for w in out.weights] == [(1, 12), (3, 12), (12,), (3, 1), (1,)]
+
+
+def test_key_covers_configuration_seed_data_and_label_does_not(job):
+    base = job_key(job)
+    assert job_key(TrainJob(TINY, job.X, job.y, job.X_predict, seed=3, label="other name")) == base
+    assert job_key(TrainJob(TINY.with_training(epochs=3), job.X, job.y, job.X_predict, seed=3)) != base
+    assert job_key(TrainJob(TINY, job.X, job.y, job.X_predict, seed=4)) != base
+    assert job_key(TrainJob(TINY, job.X, job.y * 1.01, job.X_predict, seed=3)) != base
+    assert job_key(TrainJob(TINY, job.X, job.y, job.X_predict[:-1], seed=3)) != base
+    assert job_key(TrainJob(TINY, job.X, job.y, job.X_predict, seed=3, keep_weights=True)) != base
+
+
+@pytest.mark.parametrize("module", [models, training], ids=["models", "training"])
+def test_key_covers_the_code_that_builds_and_trains(job, module, tmp_path, monkeypatch):
+    """Stale code: a changed statement in the model or training code changes every key; a docstring does not."""
+    base = job_key(job)
+    source = open(module.__file__).read()
+    reworded = tmp_path / "reworded.py"
+    reworded.write_text(source.replace('"""', '"""Reworded. ', 1))
+    monkeypatch.setattr(module, "__file__", str(reworded))
+    assert job_key(job) == base
+    changed = tmp_path / "changed.py"
+    shutil.copy(module.__file__, changed)
+    changed.write_text(source + "\n_SOMETHING_NEW = 1\n")
+    monkeypatch.setattr(module, "__file__", str(changed))
+    assert job_key(job) != base
+
+
+def test_early_stopping_uses_the_validation_data_and_stops(random_walk_windows):
+    d = random_walk_windows
+    cut = len(d.X_train) - 100
+    config = ModelConfig(name="es", units=4, layers=1, epochs=40, batch_size=32, early_stopping=True, patience=2)
+    job = TrainJob(config, d.X_train[:cut], d.y_train[:cut], d.X_test, 0, d.X_train[cut:], d.y_train[cut:])
+    out = fit(job, log_every=0)
+    assert len(out.val_loss) == len(out.loss) < 40  # it stopped before the limit
+    best = int(np.argmin(out.val_loss))
+    assert best == len(out.val_loss) - 1 - config.patience  # `patience` epochs without improvement
+    with pytest.raises(ValueError, match="needs validation data"):
+        fit(TrainJob(config, d.X_train, d.y_train, d.X_test), log_every=0)
+
+
+def test_bad_shapes_are_refused(job):
+    with pytest.raises(ValueError, match="one target each"):
+        fit(TrainJob(TINY, job.X, job.y[:-1], job.X_predict), log_every=0)

@@ -1,0 +1,39 @@
+"""Tests of lstm_helpers.walkforward: folds, the moving validation year, every fold scored."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_helpers.models import ModelConfig
+from lstm_helpers.walkforward import fold_config, walk_forward, walk_forward_windows
+
+
+@pytest.fixture(scope="module")
+def series():
+    days = pd.bdate_range("2013-01-01", "2017-12-29")
+    rng = np.random.default_rng(2)
+    return pd.Series(80 * np.exp(np.cumsum(rng.normal(0.0003, 0.012, len(days)))), index=days, name="High")
+
+
+def test_walk_forward_windows_and_fold_config(series):
+    fold = walk_forward_windows(series, 2015)
+    assert fold.train_dates.max() < pd.Timestamp("2015-01-01") <= fold.test_dates.min()
+    assert fold.test_dates.max() < pd.Timestamp("2016-01-01")
+    es = ModelConfig(early_stopping=True)
+    assert fold_config(es, 2015).val_start == "2014"
+    assert fold_config(es, 2017) == es  # the 2017 fold is lesson 05's run
+    assert fold_config(ModelConfig(), 2015).val_start == "2016"  # no early stopping: unchanged
+
+
+def test_walk_forward_scores_every_fold_with_baselines(series, tmp_cache):
+    tiny = ModelConfig(name="tiny", units=3, layers=1, epochs=1, batch_size=64, jit_compile=False)
+    runs, preds, folds = walk_forward({"SYN": pd.DataFrame({"High": series})}, [2016, 2017],
+                                      {"tiny": (tiny, "level")}, seeds=[0], workers=1)
+    assert set(runs["fold"]) == {2016, 2017}
+    assert set(runs["model"]) == {"tiny", "persistence", "EMA(0.5)"}
+    persistence = runs[runs["model"] == "persistence"].set_index("fold")["skill"]
+    assert (persistence == 0).all()
+    assert len(preds[("SYN", 2016, "tiny", 0)]) == len(folds[("SYN", 2016)].test_dates)
+    np.testing.assert_array_equal(preds[("SYN", 2017, "persistence", 0)], folds[("SYN", 2017)].test_previous)
+    with pytest.raises(ValueError, match="at least one fold year"):
+        walk_forward({"SYN": pd.DataFrame({"High": series})}, [], {"tiny": (tiny, "level")}, seeds=[0])
