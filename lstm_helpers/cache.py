@@ -10,7 +10,9 @@ of a JSON description of everything that determines it (see
    ``$LSTM_COURSE_RESULTS``, read-only (``make publish`` refreshes them).
 
 ``$LSTM_COURSE_RETRAIN=1`` (the runner's ``--retrain``) makes every lookup miss,
-so everything trains anew.
+so everything trains anew; ``$LSTM_COURSE_PUBLISHED_ONLY=1`` searches the
+published results alone (how ``make publish`` and the tests check that the
+committed notebooks are what the published results give).
 
 Every entry is a single ``KEY.npz`` file. It is written to a temporary file in
 the same folder and renamed into place with :func:`os.replace`, which is atomic:
@@ -49,6 +51,7 @@ from lstm_helpers.paths import BUILD_DIR, REPO_ROOT
 CACHE_ENV = "LSTM_COURSE_CACHE"
 RESULTS_ENV = "LSTM_COURSE_RESULTS"
 RETRAIN_ENV = "LSTM_COURSE_RETRAIN"
+PUBLISHED_ONLY_ENV = "LSTM_COURSE_PUBLISHED_ONLY"
 STALE_SECONDS = 600.0
 """A temporary file older than this is a leftover of a crashed write (a write takes milliseconds)."""
 
@@ -76,6 +79,11 @@ def results_dir() -> Path:
 def retraining() -> bool:
     """True when ``$LSTM_COURSE_RETRAIN`` asks to ignore every stored result."""
     return os.environ.get(RETRAIN_ENV, "") not in ("", "0")
+
+
+def published_only() -> bool:
+    """True when ``$LSTM_COURSE_PUBLISHED_ONLY`` asks to use the published results and nothing else."""
+    return os.environ.get(PUBLISHED_ONLY_ENV, "") not in ("", "0")
 
 
 # --------------------------------------------------------------------------
@@ -190,11 +198,11 @@ def lookup(key: str) -> tuple[dict[str, np.ndarray], dict[str, Any], str] | None
     -------
     (arrays, meta, source) or None
         ``source`` is ``"cache"`` or ``"published"``. Always None while
-        :func:`retraining`.
+        :func:`retraining`; never ``"cache"`` while :func:`published_only`.
     """
     if retraining():
         return None
-    found = load(key)
+    found = None if published_only() else load(key)
     if found is not None:
         return (*found, "cache")
     found = load(key, results_dir(), remove_damaged=False)  # never delete committed files

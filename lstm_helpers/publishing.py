@@ -1,12 +1,20 @@
 """Publishing a finished standard run: the lessons' outputs and the trained models' results.
 
-``make publish`` (``python -m lstm_helpers.course --publish``) copies the
-executed notebooks of a complete ``standard`` run with default parameters over
-the lesson sources in ``notebooks/`` (without papermill's machine-local
-metadata), and the stored results of every model that run used into the
-committed bundle ``results/models`` (see :mod:`lstm_helpers.cache`), removing
-bundle entries the run did not use. It refuses a run whose lessons were
-executed from other sources than the ones in ``notebooks/`` now.
+``make publish`` (``python -m lstm_helpers.course --publish``) takes a complete
+``standard`` run with default parameters from the current lesson sources:
+
+1. it copies the stored results of every model that run used into the
+   committed bundle ``results/models`` (see :mod:`lstm_helpers.cache`),
+   removing entries the run did not use;
+2. it runs the lessons again from the published results alone
+   (:func:`run_from_published`), so that the notebooks it commits are exactly
+   what a fresh clone shows;
+3. it copies those notebooks over the lesson sources in ``notebooks/``,
+   without papermill's machine-local metadata.
+
+:func:`compare_outputs` is the check that ties the two together: the test
+suite runs every lesson from the published results and compares its printed
+outputs with the committed notebook's.
 """
 
 from __future__ import annotations
@@ -15,11 +23,23 @@ import csv
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from lstm_helpers import cache
 from lstm_helpers.paths import NOTEBOOK_DIR
-from lstm_helpers.runner import KEYS_NAME, SUMMARY_NAME, lesson_notebooks, source_digest
+from lstm_helpers.runner import (
+    KEYS_NAME,
+    SUMMARY_NAME,
+    LessonRun,
+    environment,
+    lesson_notebooks,
+    run_lessons,
+    source_digest,
+)
+
+IGNORE_MARK = "NBVAL_IGNORE_OUTPUT"
+"""A code cell whose first lines hold this mark prints something that changes from run to run (a time)."""
 
 
 def clean_for_publishing(nb_path: Path) -> dict:
@@ -92,6 +112,54 @@ def publish_results(keys: list[str], bundle: Path | None = None) -> tuple[int, i
     return len(keys), sum(cache.entry_path(k, bundle).stat().st_size for k in keys)
 
 
+def run_from_published(notebooks: list[Path], output: Path, bundle: Path | None = None) -> list[LessonRun]:
+    """Run ``notebooks`` in the standard profile with the published results alone and an empty local cache.
+
+    A lesson that asks for a model the bundle does not hold fails with
+    :class:`~lstm_helpers.scheduler.NotPublishedError`, which names how many.
+    """
+    bundle = bundle or cache.results_dir()
+    with tempfile.TemporaryDirectory(prefix="lstm-course-empty-cache-") as empty, environment(
+        **{cache.PUBLISHED_ONLY_ENV: "1", cache.CACHE_ENV: empty, cache.RESULTS_ENV: str(bundle),
+           cache.RETRAIN_ENV: None}
+    ):
+        return run_lessons(notebooks, output, profile="standard")
+
+
+def _texts(cell: dict) -> list[str]:
+    texts = []
+    for out in cell.get("outputs", []):
+        if out["output_type"] == "stream":
+            texts.append(f"{out['name']}: " + "".join(out["text"]))
+        elif out["output_type"] in ("execute_result", "display_data") and "text/plain" in out.get("data", {}):
+            texts.append("".join(out["data"]["text/plain"]))
+        elif out["output_type"] == "error":
+            texts.append(f"error: {out['ename']}: {out['evalue']}")
+    return texts
+
+
+def compare_outputs(executed: Path, committed: Path) -> list[str]:
+    """The differences between the printed outputs of two runs of one lesson (empty: the same).
+
+    Every code cell's text is compared (streams, the plain-text form of results
+    and displays, errors); pictures are not, nor cells marked ``NBVAL_IGNORE_OUTPUT``.
+    """
+    a, b = (json.loads(Path(p).read_text())["cells"] for p in (executed, committed))
+    a = [c for c in a if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    if [c["cell_type"] for c in a] != [c["cell_type"] for c in b]:
+        return [f"{committed.name}: the cells differ ({len(a)} executed, {len(b)} committed)"]
+    found = []
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        source = "".join(y["source"])
+        if y["cell_type"] != "code" or IGNORE_MARK in source[:200]:
+            continue
+        if _texts(x) != _texts(y):
+            first = next((line for line in source.splitlines() if line.strip()), "")
+            found.append(f"{committed.name} cell {k} ({first[:50]!r}): executed prints {_texts(x)!r:.300}, "
+                         f"committed shows {_texts(y)!r:.300}")
+    return found
+
+
 def publish(output: Path, sources: Path = NOTEBOOK_DIR, bundle: Path | None = None) -> list[Path]:
     """Copy the notebooks of a complete standard run in ``output`` over the lesson sources, and its models' results.
 
@@ -103,11 +171,17 @@ def publish(output: Path, sources: Path = NOTEBOOK_DIR, bundle: Path | None = No
     """
     rows = check_run(output, sources)
     entries, size = publish_results(used_keys(output), bundle)
+    print(f"published results of {entries} model(s), {size / 1e6:.2f} MB, into {bundle or cache.results_dir()}")
+    print("running the lessons again from the published results alone ...", flush=True)
+    rerun = output / "from-published"
+    again = run_from_published([sources / r["notebook"] for r in rows], rerun, bundle)
+    failed = [r for r in again if r.status != "ok"]
+    if failed:
+        raise ValueError(f"{failed[0].notebook} does not run from the published results: {failed[0].detail}")
     written = []
     for r in rows:
-        doc = clean_for_publishing(output / r["notebook"])
+        doc = clean_for_publishing(rerun / r["notebook"])
         target = sources / r["notebook"]
         target.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
         written.append(target)
-    print(f"published results of {entries} model(s), {size / 1e6:.2f} MB, into {bundle or cache.results_dir()}")
     return written

@@ -38,6 +38,15 @@ KEYS_ENV = "LSTM_COURSE_KEYS"
 SOURCES = {"trained": "trained", "cache": "loaded from the local cache", "published": "loaded from the published results"}
 
 
+class NotPublishedError(RuntimeError):
+    """Models asked for while only the published results may be used (``$LSTM_COURSE_PUBLISHED_ONLY``)."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(f"{len(missing)} model(s) not in the published results: {', '.join(missing[:5])}"
+                         + (" ..." if len(missing) > 5 else ""))
+
+
 @dataclass
 class TrainResult(TrainOutput):
     """A :class:`~lstm_helpers.training.TrainOutput` with where it came from.
@@ -193,6 +202,8 @@ def train_many(
     ------
     RuntimeError
         At the first job that fails, naming it; the jobs not yet started are cancelled.
+    NotPublishedError
+        Before training anything, if only the published results may be used and some jobs are not among them.
     """
     progress = Progress(len(jobs))
     results: list[TrainResult | None] = [None] * len(jobs)
@@ -205,6 +216,9 @@ def train_many(
             progress.model(job, results[k], 0, show=False)
         else:
             todo.setdefault(key, []).append(k)
+
+    if todo and cache.published_only():
+        raise NotPublishedError([jobs[idx[0]].label or key for key, idx in todo.items()])
 
     def finish(key: str, out: TrainOutput) -> None:
         first = jobs[todo[key][0]]

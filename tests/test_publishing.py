@@ -57,3 +57,28 @@ def test_used_keys_reads_the_runs_list_once_each(tmp_path):
     (tmp_path / runner.KEYS_NAME).write_text("a trained 04.ipynb\nb cache 05.ipynb\na cache 05.ipynb\n")
     assert publishing.used_keys(tmp_path) == ["a", "b"]
     assert publishing.used_keys(tmp_path / "nothing") == []
+
+
+def _executed(path, printed: list[str], first_lines: list[str]):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    for text, first in zip(printed, first_lines, strict=True):
+        cell = nbformat.v4.new_code_cell(first + "\nprint(table)")
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        nb.cells.append(cell)
+    nb.cells.append(nbformat.v4.new_markdown_cell("prose"))
+    nbformat.write(nb, path)
+    return path
+
+
+def test_compare_outputs_finds_a_changed_number_in_a_table(tmp_path):
+    first = ["# table", "# NBVAL_IGNORE_OUTPUT (a time)"]
+    run = _executed(tmp_path / "run.ipynb", ["model rmse\nLSTM 3.001\n", "12 s\n"], first)
+    same = _executed(tmp_path / "same.ipynb", ["model rmse\nLSTM 3.001\n", "15 s\n"], first)
+    assert publishing.compare_outputs(run, same) == []  # a time in a marked cell may change
+    planted = _executed(tmp_path / "planted.ipynb", ["model rmse\nLSTM 3.002\n", "12 s\n"], first)
+    (diff,) = publishing.compare_outputs(run, planted)
+    assert diff.startswith("planted.ipynb cell 0 ('# table')") and "3.001" in diff and "3.002" in diff
+    shorter = _executed(tmp_path / "short.ipynb", ["x"], ["# table"])
+    assert "the cells differ" in publishing.compare_outputs(run, shorter)[0]
