@@ -84,6 +84,9 @@ def test_forecast_table_uses_history_before_start():
     assert table["sma"].iloc[0] == pytest.approx(series.iloc[first - 20 : first].mean(), abs=1e-12)
     assert not table.isna().any().any()
     np.testing.assert_array_equal(table["actual"], series.loc["2016-07-01":"2016-09-30"])
+    # the EMA column too runs over the whole history, with the decay asked for (pandas' ewm)
+    ema = series.ewm(alpha=1 - 0.3, adjust=False).mean().shift(1).loc[table.index]
+    np.testing.assert_allclose(table["ema"], ema, rtol=1e-13)
 
 
 # --------------------------------------------------------------------------- no look-ahead

@@ -50,6 +50,8 @@ def test_environment_yml_installs_this_package_and_no_second_list():
     # conda installs only python and pip; everything else comes from pyproject.toml.
     assert sorted(re.split(r"[=<>]", e)[0] for e in conda) == ["pip", "python"]
     assert pip_part, "environment.yml must pip-install this package"
+    # this package: the repository root (environment.yml sits in it), editable, optional extras
+    assert len(pip_part) == 1 and re.fullmatch(r"-e \.(\[[\w,\- ]+\])?", pip_part[0]), pip_part
     extras = re.search(r"\[(.*)\]", pip_part[0])
     for extra in (extras.group(1).split(",") if extras else []):
         assert extra.strip() in PYPROJECT["project"]["optional-dependencies"]

@@ -1,5 +1,7 @@
 """Tests of lstm_helpers.experiments with tiny models on a synthetic price series."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +16,9 @@ from lstm_helpers.experiments import (
     summarize,
     with_epochs,
 )
+from lstm_helpers.metrics import rmse
 from lstm_helpers.models import ModelConfig
+from lstm_helpers.significance import diebold_mariano
 
 
 def synthetic_prices() -> dict[str, pd.DataFrame]:
@@ -43,6 +47,14 @@ def test_with_epochs_changes_only_epochs():
     assert short["LSTM default"][0].epochs == 2 and short["LSTM improved"][0].epochs == 1
     assert short["GRU"][0].epochs == 3 and short["GRU"][0].cell == "gru"
     assert short["LSTM improved"][0].batch_size == 12
+    # every other field and every transform is the original's
+    assert list(short) == list(MODELS)
+    for name, (config, transform) in short.items():
+        original, original_transform = MODELS[name]
+        assert transform == original_transform, name
+        assert replace(config, epochs=original.epochs) == original, name
+    # None keeps the epochs: with no numbers the table comes back unchanged
+    assert with_epochs(MODELS) == MODELS
 
 
 def test_comparison_runs_every_model_and_seed_and_summarizes(tmp_cache):
@@ -52,6 +64,13 @@ def test_comparison_runs_every_model_and_seed_and_summarizes(tmp_cache):
     runs = result.runs
     assert len(runs) == 4 and set(runs["seed"]) == {0, 1}
     assert np.isfinite(runs[["rmse", "bias", "dm_vs_persistence", "dm_p"]].to_numpy()).all()
+    # each row scores its own forecasts; the DM statistic is forecast vs persistence (in that order)
+    actual, previous = result.actual["SYN"], result.previous["SYN"]
+    for row in runs.itertuples():
+        forecast = result.predictions[("SYN", row.model, row.seed)]
+        assert row.rmse == pytest.approx(rmse(actual, forecast), rel=1e-12)
+        dm = diebold_mariano(actual, forecast, previous)
+        assert (row.dm_vs_persistence, row.dm_p) == pytest.approx((dm.statistic, dm.p_value), rel=1e-12)
     summary = summarize(runs)
     level = runs[runs["model"] == "tiny level"]["rmse"]
     assert summary.loc[("SYN", "tiny level"), "rmse_mean"] == pytest.approx(level.mean())

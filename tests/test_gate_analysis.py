@@ -73,6 +73,14 @@ def test_heatmaps_have_a_row_per_gate_and_a_column_per_window(rng):
         fig = plot_gate_heatmaps(traces, prices, centre=centre, skip=skip)
         images = [ax for ax in fig.axes if ax.images]
         assert len(images) == 8  # 4 rows (f, i, o, c) x 2 windows
+        # row r, column w (row-major) shows gate r of window w, units down, steps across
+        for r, key in enumerate(("f", "i", "o", "c")):
+            for w, name in enumerate(("a", "b")):
+                values = traces[name][key].T
+                if centre:
+                    values = values - values[:, skip:].mean(axis=1, keepdims=True)
+                shown = np.asarray(images[2 * r + w].images[0].get_array())
+                np.testing.assert_allclose(shown, values, rtol=0, atol=1e-15, err_msg=f"{key} of {name}")
         if centre:
             # centred on the steps after the warm-up
             shown = images[0].images[0].get_array()

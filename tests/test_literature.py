@@ -18,6 +18,13 @@ def test_classification_scores_by_hand():
     assert s["balanced_accuracy"] == pytest.approx((5 / 7 + 2 / 3) / 2)
     assert s["base_rate_up"] == pytest.approx(0.7) and s["best_constant"] == pytest.approx(0.7)
     assert s["p_value"] == pytest.approx(stats.binom.sf(6, 10, 0.7))
+    assert s["share_called_up"] == pytest.approx(0.6) and s["n"] == 10
+    # Mirrored (up days become down days, every call flips): base rate 0.3, so the best
+    # constant answer is "never up", still right on 7 of 10 days; the scores stay.
+    m = classification_scores(1 - up, 1 - proba)
+    assert m["base_rate_up"] == pytest.approx(0.3) and m["best_constant"] == pytest.approx(0.7)
+    assert m["accuracy"] == pytest.approx(0.7) and m["share_called_up"] == pytest.approx(0.4)
+    assert m["p_value"] == pytest.approx(stats.binom.sf(6, 10, 0.7))
     always_up = classification_scores(up, np.ones(10))
     assert always_up["accuracy"] == pytest.approx(0.7) and always_up["balanced_accuracy"] == 0.5
     with pytest.raises(ValueError, match="equal length"):

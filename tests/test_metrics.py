@@ -82,6 +82,11 @@ def test_evaluate_and_metrics_table():
     assert tuple(result) == METRIC_NAMES
     assert result["rmse"] == pytest.approx(1.5)
     assert result["bias"] == pytest.approx(0.25)
+    # the other four, by hand as in the tests above: each name carries its own metric
+    assert result["mae"] == pytest.approx(1.25, abs=1e-12)
+    assert result["mape"] == pytest.approx(100 * (1 / 100 + 2 / 102 + 0 + 2 / 104) / 4, abs=1e-12)
+    assert result["directional_accuracy"] == pytest.approx(0.75, abs=1e-12)
+    assert result["skill"] == pytest.approx(1 - 1.5 / math.sqrt(15 / 4), abs=1e-12)
     table = metrics_table(ACTUAL, {"model": FORECAST, "persistence": PREVIOUS}, PREVIOUS)
     assert list(table.index) == ["model", "persistence"]
     assert table.index.name == "forecast"

@@ -278,6 +278,8 @@ def test_cache_holds_every_gate_and_state(rng):
     c_prev = np.concatenate([np.zeros((3, 1, H)), cache.c[:, :-1]], axis=1)
     np.testing.assert_allclose(cache.c, cache.f * c_prev + cache.i * cache.g, atol=1e-15)
     np.testing.assert_allclose(cache.h, cache.o * np.tanh(cache.c), atol=1e-15)
+    # tanh_c is read by plots and was only shape-checked: it is tanh of the cell state
+    np.testing.assert_allclose(cache.tanh_c, np.tanh(cache.c), rtol=0, atol=1e-15)
 
 
 def test_backward_accepts_any_memory_layout(rng):
@@ -287,6 +289,8 @@ def test_backward_accepts_any_memory_layout(rng):
     dh_c_order = np.ascontiguousarray(rng.standard_normal(h_seq.shape))
     dh_like_h = np.zeros_like(h_seq)
     dh_like_h[...] = dh_c_order
+    # the comparison means something only if the two layouts really differ
+    assert dh_c_order.flags.c_contiguous and not dh_like_h.flags.c_contiguous
     a, b = lstm_backward(dh_c_order, cache), lstm_backward(dh_like_h, cache)
     for name in a:
         np.testing.assert_array_equal(a[name], b[name])
@@ -350,6 +354,8 @@ def test_init_like_keras():
     assert params["kernel"].shape == (3, 20) and params["recurrent_kernel"].shape == (5, 20)
     np.testing.assert_array_equal(params["bias"], np.r_[np.zeros(5), np.ones(5), np.zeros(10)])
     assert np.abs(params["kernel"]).max() <= np.sqrt(6 / (3 + 20))
+    # ... and fills that range (60 uniform draws; a smaller limit would stay below it)
+    assert np.abs(params["kernel"]).max() > 0.9 * np.sqrt(6 / (3 + 20))
     r = params["recurrent_kernel"]
     np.testing.assert_allclose(r @ r.T, np.eye(5), atol=1e-12)  # orthonormal rows
     rnn = init_rnn_params(3, 5, rng=0, dtype=np.float32)

@@ -119,9 +119,17 @@ def test_paired_comparison():
 
 
 def test_paired_comparison_small_n_has_no_wilcoxon():
-    result = paired_comparison([1.0, 2.0, 3.0, 4.0], [1.5, 2.1, 3.7, 4.2])
+    a, b = [1.0, 2.0, 3.0, 4.0], [1.5, 2.1, 3.7, 4.2]
+    result = paired_comparison(a, b)
     assert math.isnan(result["wilcoxon_pvalue"])
     assert 0.0 < result["t_pvalue"] < 1.0
+    # the t-test still runs at n = 4: differences -0.5, -0.1, -0.7, -0.2, paired t with 3 df
+    diff = np.array(a) - np.array(b)
+    t = diff.mean() / (diff.std(ddof=1) / math.sqrt(4))
+    assert result["t_pvalue"] == pytest.approx(2 * stats.t.sf(abs(t), df=3), abs=1e-12)
+    # n = 5 is the first size with a Wilcoxon p-value: all five differences negative -> 2 / 2**5
+    five = paired_comparison([*a, 5.0], [*b, 5.3])
+    assert five["wilcoxon_pvalue"] == pytest.approx(2 / 32, abs=1e-12)
 
 
 def test_paired_comparison_errors():

@@ -72,6 +72,11 @@ def test_range_table_measures_prices_above_training_max():
     )
     assert table.loc["AMZN", "largest_scaled_test_value"] > 1  # 2017 leaves the range
     assert table.loc["IBM", "largest_scaled_test_value"] < 1  # IBM stays inside it
+    # the two "how far above" columns, from the prices: MinMax scaling of the 2017 maximum
+    # with the training years' min and max, and that maximum in percent above the training one
+    lo, top = amzn.loc[:"2016"].min(), amzn.loc["2017"].max()
+    assert table.loc["AMZN", "largest_scaled_test_value"] == pytest.approx((top - lo) / (hi - lo), rel=1e-12)
+    assert table.loc["AMZN", "test_max_above_train_max_%"] == pytest.approx(100 * (top - hi) / hi, rel=1e-12)
 
 
 @pytest.mark.parametrize("transform", ["log_return", "relative"])
