@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.data import load_tickers
 from lstm_helpers.experiments import (
     MODELS,
     REPORT_RMSE,
@@ -15,6 +14,7 @@ from lstm_helpers.experiments import (
     with_epochs,
 )
 from lstm_helpers.models import ModelConfig
+from lstm_helpers.tickers import load_tickers
 
 
 def synthetic_prices() -> dict[str, pd.DataFrame]:
