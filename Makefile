@@ -15,7 +15,9 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,cluster]"
+	@# setuptools prints a note on every editable install ("be careful with folders named like the
+	@# package"); it is a UserWarning of the build step and says nothing about this project: silenced.
+	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e ".[dev,cluster]"
 	$(PY) -m ipykernel install --sys-prefix --name lstm-course --display-name "Python (lstm-course)"
 	touch $(STAMP)
 

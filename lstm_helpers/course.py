@@ -20,7 +20,8 @@ from pathlib import Path
 
 from lstm_helpers.cache import RETRAIN_ENV
 from lstm_helpers.paths import BUILD_DIR, NOTEBOOK_DIR
-from lstm_helpers.profiles import DEFAULT_PROFILE, PROFILE_NAMES
+from lstm_helpers.periods import choose_split
+from lstm_helpers.profiles import DEFAULT_PROFILE, PROFILE_NAMES, REPORT_TICKERS
 from lstm_helpers.publishing import publish
 from lstm_helpers.runner import (
     SUMMARY_NAME,
@@ -32,8 +33,27 @@ from lstm_helpers.runner import (
     select,
 )
 from lstm_helpers.scheduler import SCHEDULER_ENV
+from lstm_helpers.tickers import check_tickers
 
-__all__ = ["SUMMARY_NAME", "lesson_notebooks", "main", "parse_param", "publish", "run_lessons", "select"]
+__all__ = ["SUMMARY_NAME", "check_data", "lesson_notebooks", "main", "parse_param", "publish", "run_lessons",
+           "select"]
+
+
+def check_data(parameters: dict) -> str:
+    """Load every ticker the lessons will use and choose the split, before any lesson runs.
+
+    Returns the split's description; raises the loader's or the split's error
+    (ValueError, FileNotFoundError), which names the file or the ticker.
+    """
+    names = ("tickers", "train_tickers", "wf_tickers")
+    tickers = [str(t).strip().upper() for name in names
+               for t in (parameters[name].split(",") if isinstance(parameters.get(name), str)
+                         else parameters.get(name) or []) if str(t).strip()]
+    tickers = list(dict.fromkeys(tickers or REPORT_TICKERS))
+    frames = check_tickers(tickers, parameters.get("data_dir"), parameters.get("target", "High"))
+    split = choose_split(frames, parameters.get("train_end"), parameters.get("test_start"),
+                         parameters.get("test_end"))
+    return f"{', '.join(frames)}: {split.describe()}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         unknown = sorted(set(parameters) - declared)
         if unknown:
             raise ValueError(f"no selected lesson declares parameter(s) {', '.join(unknown)}")
-    except ValueError as err:
+        print(f"data checked: {check_data(parameters)}", flush=True)
+    except (ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

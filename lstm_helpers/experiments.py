@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.baselines import forecast_table
-from lstm_helpers.forecasting import Job, train_many
+from lstm_helpers.forecasting import Job, train_many, with_validation_year
 from lstm_helpers.metrics import evaluate
 from lstm_helpers.models import DEFAULT, IMPROVED, ModelConfig
+from lstm_helpers.periods import Split, choose_split
 from lstm_helpers.significance import diebold_mariano
 from lstm_helpers.windows import variant_windows
 
@@ -78,8 +79,9 @@ def run_comparison(
     seeds: list[int],
     target: str = "High",
     workers: int | None = None,
+    split: Split | None = None,
 ) -> Comparison:
-    """Train every model on every ticker with every seed and score each run on the test year.
+    """Train every model on every ticker with every seed and score each run on the test period.
 
     Parameters
     ----------
@@ -93,6 +95,10 @@ def run_comparison(
         Column to forecast.
     workers : int, optional
         Worker processes for :func:`lstm_helpers.forecasting.train_many`.
+    split : Split, optional
+        Training and test periods; default :func:`lstm_helpers.periods.choose_split`
+        (the report's for the bundled data). Early stopping validates on its
+        last training year.
 
     Returns
     -------
@@ -100,12 +106,14 @@ def run_comparison(
     """
     if not seeds:
         raise ValueError("run_comparison needs at least one seed")
+    split = split or choose_split(prices)
     jobs, keys = [], []
     out = Comparison(runs=pd.DataFrame())
     for ticker, frame in prices.items():
         series = frame[target]
         for name, (config, transform) in models.items():
-            data = variant_windows(series, transform)
+            data = variant_windows(series, transform, **split.windows())
+            config = with_validation_year(config, split.train_year)
             out.actual[ticker], out.previous[ticker], out.dates[ticker] = (
                 data.test_actual,
                 data.test_previous,
@@ -142,22 +150,31 @@ def run_comparison(
 
 
 def baseline_runs(
-    prices: dict[str, pd.DataFrame], target: str = "High", window: int = 100, decay: float = 0.5
+    prices: dict[str, pd.DataFrame],
+    target: str = "High",
+    window: int = 100,
+    decay: float = 0.5,
+    split: Split | None = None,
 ) -> pd.DataFrame:
-    """Persistence, SMA and EMA scored on the 2017 days, one row per ticker and baseline.
+    """Persistence, SMA and EMA scored on the test days, one row per ticker and baseline.
 
     The rows have the same columns as :attr:`Comparison.runs` (seed is 0).
     """
+    split = split or choose_split(prices)
     rows = []
     for ticker, frame in prices.items():
-        table = forecast_table(frame[target], "2017", "2017", window=window, decay=decay)
+        table = forecast_table(frame[target], split.test_start, split.test_end, window=window, decay=decay)
         for name, column in (("persistence", "persistence"), (f"SMA({window})", "sma"), (f"EMA({decay})", "ema")):
             scores = evaluate(table["actual"], table[column], table["persistence"])
             rows.append({"ticker": ticker, "model": name, "seed": 0, **scores})
     return pd.DataFrame(rows)
 
 
-def summarize(runs: pd.DataFrame, metrics: tuple[str, ...] = ("rmse", "mae", "bias", "directional_accuracy")) -> pd.DataFrame:
+def summarize(
+    runs: pd.DataFrame,
+    metrics: tuple[str, ...] = ("rmse", "mae", "bias", "directional_accuracy"),
+    report: bool = True,
+) -> pd.DataFrame:
     """Mean and standard deviation over seeds of each metric, per ticker and model.
 
     Returns
@@ -165,7 +182,8 @@ def summarize(runs: pd.DataFrame, metrics: tuple[str, ...] = ("rmse", "mae", "bi
     DataFrame
         Indexed by (ticker, model) in the order they first appear, with columns
         ``<metric>_mean``, ``<metric>_std`` (ddof 1; NaN for one run), ``runs``, and
-        ``report_rmse`` (the report's number where it has one).
+        ``report_rmse`` (the report's number where it has one; NaN everywhere
+        with ``report=False``, for another target or split than the report's).
     """
     order = list(dict.fromkeys(zip(runs["ticker"], runs["model"], strict=True)))
     grouped = runs.groupby(["ticker", "model"], sort=False)
@@ -174,7 +192,7 @@ def summarize(runs: pd.DataFrame, metrics: tuple[str, ...] = ("rmse", "mae", "bi
     )
     table["runs"] = grouped.size()
     table = table.loc[order]
-    table["report_rmse"] = [REPORT_RMSE.get(key, np.nan) for key in table.index]
+    table["report_rmse"] = [REPORT_RMSE.get(key, np.nan) if report else np.nan for key in table.index]
     return table
 
 

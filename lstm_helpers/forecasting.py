@@ -16,7 +16,7 @@ the conversion applies to stored results too.
 from __future__ import annotations
 
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -95,6 +95,13 @@ def up_labels(data: WindowedData) -> tuple[np.ndarray, np.ndarray]:
     else:
         raise ValueError(f"unknown transform {data.transform!r}")
     return train_up.astype(float), test_up.astype(float)
+
+
+def with_validation_year(config: Any, year: int) -> Any:
+    """``config`` with its early-stopping slice moved to ``year`` (the last training year); others unchanged."""
+    if getattr(config, "early_stopping", False):
+        return replace(config, val_start=str(year))
+    return config
 
 
 def train_job(job: Job) -> TrainJob:

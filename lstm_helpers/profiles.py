@@ -7,7 +7,7 @@ defaults to the ``LSTM_COURSE_PROFILE`` environment variable (the test suite
 sets it to ``quick``) or else ``standard``.
 
 - ``quick``: a first look and the CI run. Cheap tables keep every ticker;
-  only training shrinks (a few epochs, one ticker, one seed).
+  only training shrinks (a few epochs, the first ticker, one seed).
 - ``standard``: the report's exact protocol; what the committed notebooks show.
 - ``full``: several seeds and the evaluations that take hours.
 """
@@ -24,51 +24,61 @@ PROFILE_ENV = "LSTM_COURSE_PROFILE"
 REPORT_TICKERS: list[str] = ["IBM", "AAPL", "AMZN", "HD"]
 """The four stocks of the report's experiments."""
 
-# Settings shared by every lesson, then per lesson. Later lessons add theirs.
-_COMMON: dict[str, dict[str, Any]] = {
-    "quick": {"tickers": REPORT_TICKERS, "data_dir": None},
-    "standard": {"tickers": REPORT_TICKERS, "data_dir": None},
-    "full": {"tickers": REPORT_TICKERS, "data_dir": None},
-}
+# Settings shared by every lesson (each lesson declares them all in its parameters cell), then per
+# lesson. ``None`` for a split bound means "chosen from the data" (lstm_helpers.periods).
+_SHARED = {"tickers": REPORT_TICKERS, "data_dir": None, "target": "High",
+           "train_end": None, "test_start": None, "test_end": None}
+_COMMON: dict[str, dict[str, Any]] = {p: dict(_SHARED) for p in ("quick", "standard", "full")}
 
 _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
     "00": {p: {} for p in PROFILE_NAMES},
-    "01": {p: {"window": 100, "decay": 0.5, "target": "High"} for p in PROFILE_NAMES},
+    "01": {p: {"window": 100, "decay": 0.5} for p in PROFILE_NAMES},
     # 02: the small Keras LSTM whose gates are drawn; 03: the NumPy LSTM trained with Adam.
-    "02": {p: {"ticker": "IBM", "units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32, "seed": 0}
+    # Lessons about one stock (02-04) take the first ticker.
+    "02": {p: {"units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32, "seed": 0}
            for p in PROFILE_NAMES},
-    "03": {p: {"ticker": "IBM", "units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32,
-               "lr": 1e-3, "seed": 0} for p in PROFILE_NAMES},
+    "03": {p: {"units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32, "lr": 1e-3, "seed": 0}
+           for p in PROFILE_NAMES},
     "04": {
-        "quick": {"ticker": "IBM", "epochs_default": 2, "batch_default": 32,
-                  "epochs_improved": 1, "batch_improved": 12, "seed": 0},
-        "standard": {"ticker": "IBM", "epochs_default": 50, "batch_default": 32,
-                     "epochs_improved": 20, "batch_improved": 12, "seed": 0},
-        "full": {"ticker": "IBM", "epochs_default": 50, "batch_default": 32,
-                 "epochs_improved": 20, "batch_improved": 12, "seed": 0},
+        "quick": {"epochs_default": 2, "batch_default": 32, "epochs_improved": 1, "batch_improved": 12, "seed": 0},
+        "standard": {"epochs_default": 50, "batch_default": 32, "epochs_improved": 20, "batch_improved": 12,
+                     "seed": 0},
+        "full": {"epochs_default": 50, "batch_default": 32, "epochs_improved": 20, "batch_improved": 12,
+                 "seed": 0},
     },
+    # train_tickers / wf_tickers None: resolved from tickers by resolve_tickers below.
     "05": {
-        "quick": {"train_tickers": ["IBM"], "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
-                  "max_epochs_variants": 1, "workers": None, "target": "High"},
-        "standard": {"train_tickers": REPORT_TICKERS, "seeds": [0, 1], "epochs_default": 50,
-                     "epochs_improved": 20, "max_epochs_variants": 30, "workers": None, "target": "High"},
-        "full": {"train_tickers": REPORT_TICKERS, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
-                 "epochs_improved": 20, "max_epochs_variants": 30, "workers": None, "target": "High"},
+        "quick": {"train_tickers": None, "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
+                  "max_epochs_variants": 1, "workers": None},
+        "standard": {"train_tickers": None, "seeds": [0, 1], "epochs_default": 50,
+                     "epochs_improved": 20, "max_epochs_variants": 30, "workers": None},
+        "full": {"train_tickers": None, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
+                 "epochs_improved": 20, "max_epochs_variants": 30, "workers": None},
     },
     "06": {
-        "quick": {"train_tickers": ["IBM"], "wf_tickers": ["IBM"], "fold_years": [2017], "seeds": [0],
-                  "epochs_default": 2, "max_epochs_variants": 1, "best_variant": "LSTM log-return",
-                  "split_fraction": 0.75, "workers": None, "target": "High"},
-        "standard": {"train_tickers": REPORT_TICKERS, "wf_tickers": ["IBM", "AMZN"],
-                     "fold_years": [2015, 2016, 2017], "seeds": [0], "epochs_default": 50,
-                     "max_epochs_variants": 30, "best_variant": "LSTM log-return",
-                     "split_fraction": 0.75, "workers": None, "target": "High"},
-        "full": {"train_tickers": REPORT_TICKERS, "wf_tickers": REPORT_TICKERS,
-                 "fold_years": [2013, 2014, 2015, 2016, 2017], "seeds": [0, 1, 2], "epochs_default": 50,
-                 "max_epochs_variants": 30, "best_variant": "LSTM log-return",
-                 "split_fraction": 0.75, "workers": None, "target": "High"},
+        p: {"train_tickers": None, "wf_tickers": None, "fold_years": None, "folds": folds, "seeds": seeds,
+            "epochs_default": 2 if p == "quick" else 50, "max_epochs_variants": 1 if p == "quick" else 30,
+            "best_variant": "LSTM log-return", "split_fraction": 0.75, "workers": None}
+        for p, folds, seeds in (("quick", 1, [0]), ("standard", 3, [0]), ("full", 5, [0, 1, 2]))
     },
 }
+
+WALK_FORWARD_DEFAULT: list[str] = ["IBM", "AMZN"]
+"""The standard walk-forward stocks for the report's four: a calm one and a fast-rising one."""
+
+
+def resolve_tickers(profile: str, tickers: list[str], which: str) -> list[str]:
+    """Which of ``tickers`` a comparison trains on when the learner did not say.
+
+    ``train_tickers``: all of them (quick: the first). ``wf_tickers``: quick the
+    first; standard IBM and AMZN for the report's four, else the first two;
+    full all of them.
+    """
+    if profile == "quick":
+        return tickers[:1]
+    if which == "wf_tickers" and profile == "standard":
+        return WALK_FORWARD_DEFAULT if tickers == REPORT_TICKERS else tickers[:2]
+    return list(tickers)
 
 
 def default_profile() -> str:
@@ -121,5 +131,13 @@ def settings(lesson: str, profile: str | None = None, **given: Any) -> dict[str,
     for key in [k for k in merged if k.endswith("tickers")]:  # tickers, train_tickers, wf_tickers
         if isinstance(merged[key], str):
             merged[key] = [t.strip().upper() for t in merged[key].split(",") if t.strip()]
+        elif merged[key] is not None:
+            merged[key] = [str(t).strip().upper() for t in merged[key]]
+    if not merged["tickers"]:
+        raise ValueError("no tickers given")
+    for key in ("train_tickers", "wf_tickers"):
+        if key in merged and merged[key] is None:
+            merged[key] = resolve_tickers(profile, merged["tickers"], key)
+    merged["ticker"] = merged["tickers"][0]  # lessons about one stock take the first
     merged["profile"] = profile
     return merged

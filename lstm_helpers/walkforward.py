@@ -7,14 +7,13 @@ model's early-stopping slice moves with the fold to its last training year
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from lstm_helpers.baselines import exponential_moving_average
-from lstm_helpers.forecasting import Job, train_many
+from lstm_helpers.forecasting import Job, train_many, with_validation_year
 from lstm_helpers.metrics import evaluate
 from lstm_helpers.windows import WindowedData, variant_windows
 
@@ -31,11 +30,16 @@ def walk_forward_windows(
 def fold_config(config: Any, test_year: int) -> Any:
     """``config`` with its early-stopping slice moved to the last training year of the fold.
 
-    The 2017 fold keeps the validation year 2016, so it is the same run as lesson 05's.
+    The fold of the comparison lesson's test year is the same run as that lesson's.
     """
-    if getattr(config, "early_stopping", False):
-        return replace(config, val_start=str(test_year - 1))
-    return config
+    return with_validation_year(config, test_year - 1)
+
+
+def fold_test_years(test_year: int, folds: int) -> list[int]:
+    """The ``folds`` test years that end with ``test_year``: ``fold_test_years(2017, 3) == [2015, 2016, 2017]``."""
+    if folds < 1:
+        raise ValueError(f"need at least one fold, got {folds}")
+    return list(range(test_year - folds + 1, test_year + 1))
 
 
 def walk_forward(

@@ -166,7 +166,7 @@ PUBLISHED_PERSISTENCE_RMSE_2017 = {"IBM": 1.54, "AAPL": 1.70, "AMZN": 12.61, "HD
 @pytest.mark.filterwarnings("ignore::lstm_helpers.data.DataWarning")
 @pytest.mark.parametrize("ticker", list(PUBLISHED_PERSISTENCE_RMSE_2017))
 def test_persistence_rmse_2017_matches_published_values(ticker):
-    from lstm_helpers.data import load_ticker
+    from lstm_helpers.tickers import load_ticker
 
     high = load_ticker(ticker)["High"]
     table = forecast_table(high, "2017", "2017")

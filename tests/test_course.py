@@ -1,5 +1,7 @@
 """Tests of the command line, python -m lstm_helpers.course."""
 
+from conftest import make_notebook
+
 from lstm_helpers import course
 
 
@@ -17,3 +19,16 @@ def test_main_exit_status_names_the_failed_lesson(lessons, tmp_path, capsys):
     code = course.main(["--source", str(lessons), "--output", str(tmp_path / "o"), "--only", "01"])
     assert code == 1
     assert "01_broken.ipynb failed in cell" in capsys.readouterr().err
+
+
+def test_data_is_checked_before_the_first_lesson(tmp_path, capsys):
+    src, out = tmp_path / "src", tmp_path / "o"
+    src.mkdir()
+    make_notebook(src / "00_data.ipynb", ["print(tickers)"], params="tickers = None\ntest_start = None")
+    args = ["--source", str(src), "--output", str(out)]
+    assert course.main([*args, "--tickers", "IBM,NOPE"]) == 2
+    assert "no price file for ticker 'NOPE'" in capsys.readouterr().err
+    assert not out.exists()  # nothing ran
+    assert course.main([*args, "-p", "test_start=2030"]) == 2
+    assert "its test period is empty" in capsys.readouterr().err
+    assert "IBM, AAPL, AMZN, HD: train ..2016, test 2017..2017" in course.check_data({})

@@ -9,17 +9,8 @@ import pandas as pd
 import pytest
 
 from lstm_helpers import DATA_DIR
-from lstm_helpers.data import (
-    DataWarning,
-    available_tickers,
-    calendar_gaps,
-    file_md5,
-    load_prices,
-    load_ticker,
-    load_tickers,
-    split_by_year,
-    ticker_path,
-)
+from lstm_helpers.data import TARGETS, DataWarning, canonical_column, file_md5, load_prices
+from lstm_helpers.tickers import load_ticker
 
 HEADER = "Date,Open,High,Low,Close,Volume,Name\n"
 GOOD_ROWS = [
@@ -86,11 +77,67 @@ def test_renamed_column(tmp_path):
         load_prices(write(tmp_path, text))
 
 
-def test_missing_column(tmp_path):
-    rows = [",".join(r.split(",")[:-1]) for r in GOOD_ROWS]
-    text = "Date,Open,High,Low,Close,Volume\n" + "\n".join(rows)
-    with pytest.raises(ValueError, match=r"missing column\(s\) Name"):
+def test_missing_column_names_it_and_the_accepted_formats(tmp_path):
+    rows = [",".join(r.split(",")[:4] + r.split(",")[5:]) for r in GOOD_ROWS]  # no Close
+    text = "Date,Open,High,Low,Volume,Name\n" + "\n".join(rows)
+    with pytest.raises(ValueError, match=r"missing column\(s\) Close \(found Date,Open,High,Low,Volume,Name\); "
+                                         r"accepted formats: DJIA 30 .* and Yahoo Finance"):
         load_prices(write(tmp_path, text))
+
+
+YAHOO = "Date,Open,High,Low,Close,Adj Close,Volume\n"
+YAHOO_ROWS = ["2017-01-03,10.0,11.0,9.5,10.5,10.1,1000", "2017-01-04,10.5,11.5,10.0,11.0,10.6,1200"]
+
+
+def test_yahoo_finance_file_takes_its_ticker_from_the_file_name(tmp_path):
+    frame = load_prices(write(tmp_path, YAHOO + "\n".join(YAHOO_ROWS), name="msft.csv"))
+    assert list(frame.columns) == ["Open", "High", "Low", "Close", "Adj Close", "Volume", "Name"]
+    assert (frame["Name"] == "MSFT").all() and frame["Adj Close"].tolist() == [10.1, 10.6]
+
+
+@pytest.mark.parametrize("header", [
+    "date,open,high,low,close,adj close,volume",
+    "DATE,OPEN,HIGH,LOW,CLOSE,ADJ_CLOSE,VOLUME",
+    " Date , Open,High,Low,Close,AdjClose,Volume",
+])
+def test_headers_in_any_case_and_spelling(tmp_path, header):
+    frame = load_prices(write(tmp_path, header + "\n" + "\n".join(YAHOO_ROWS), name="X_2017.csv"))
+    assert frame["High"].tolist() == [11.0, 11.5] and frame["Adj Close"].tolist() == [10.1, 10.6]
+    assert (frame["Name"] == "X").all()
+
+
+def test_yahoo_null_is_a_missing_value(tmp_path):
+    rows = [YAHOO_ROWS[0], "2017-01-04,null,null,null,null,null,null"]
+    with pytest.warns(DataWarning, match="High missing on 2017-01-04; the target column"):
+        frame = load_prices(write(tmp_path, YAHOO + "\n".join(rows), name="Y.csv"))
+    assert frame["High"].isna().tolist() == [False, True]
+
+
+@pytest.mark.parametrize("target", ["Close", "Adj Close"])
+def test_other_targets(tmp_path, target):
+    rows = [YAHOO_ROWS[0], YAHOO_ROWS[1].replace(",11.0,10.6,", ",,,")]
+    with pytest.warns(DataWarning, match=f"{target} missing on 2017-01-04; the target column"):
+        load_prices(write(tmp_path, YAHOO + "\n".join(rows), name="Y.csv"), target=target)
+
+
+def test_target_refusals(tmp_path):
+    djia = good_file(tmp_path)
+    with pytest.raises(ValueError, match=r"TST_2017\.csv: has no 'Adj Close' column to forecast .* accepted formats"):
+        load_prices(djia, target="Adj Close")
+    with pytest.raises(ValueError, match=r"cannot forecast 'Volume': the target must be one of High, Close"):
+        load_prices(djia, target="Volume")
+    assert TARGETS[0] == "High"  # the report's column is the default everywhere
+
+
+def test_a_column_given_twice_is_refused(tmp_path):
+    text = "Date,Open,High,high,Low,Close,Volume\n2017-01-03,1,2,2,1,2,10\n"
+    with pytest.raises(ValueError, match=r"column\(s\) High appear more than once"):
+        load_prices(write(tmp_path, text))
+
+
+def test_canonical_column():
+    assert [canonical_column(c) for c in ("adj_close", "ADJ CLOSE", "date", "Hi", "ticker")] == [
+        "Adj Close", "Adj Close", "Date", "Hi", "ticker"]
 
 
 def test_bad_date_names_line(tmp_path):
@@ -190,46 +237,3 @@ def test_bundled_quirks_are_reported():
     assert ibm.index[0] == pd.Timestamp("2006-01-03") and ibm.index[-1] == pd.Timestamp("2017-12-29")
 
 
-def test_ticker_lookup(tmp_path):
-    assert available_tickers() == ["AABA", "AAPL", "AMZN", "HD", "IBM"]
-    assert ticker_path("ibm").name.startswith("IBM_")
-    with pytest.raises(FileNotFoundError, match=r"no price file for ticker 'XYZ' \(tickers here: AABA"):
-        ticker_path("XYZ")
-    with pytest.raises(FileNotFoundError, match="no such data folder"):
-        ticker_path("IBM", tmp_path / "missing")
-
-
-def test_any_csv_in_the_format_works_by_name(tmp_path):
-    good_file(tmp_path)
-    frame = load_ticker("TST", tmp_path)
-    assert len(frame) == 3
-    write(tmp_path, HEADER + "\n".join(GOOD_ROWS), name="TST.csv")
-    with pytest.raises(ValueError, match="several files for ticker 'TST'"):
-        ticker_path("TST", tmp_path)
-
-
-def test_load_tickers_prints_notes(capsys):
-    frames = load_tickers("IBM, HD")
-    out = capsys.readouterr().out
-    assert list(frames) == ["IBM", "HD"]
-    assert "note: HD_2006-01-01_to_2018-01-01.csv: Low is 0.0 on 2009-04-17" in out
-    with pytest.raises(ValueError, match="no tickers"):
-        load_tickers("")
-
-
-def test_calendar_gaps_finds_the_missing_day():
-    frames = load_tickers(["IBM", "AAPL", "AMZN", "HD", "AABA"], report=False)
-    gaps = calendar_gaps(frames)
-    assert list(gaps.index) == [pd.Timestamp("2010-04-01")]
-    assert gaps.iloc[0].to_dict() == {"IBM": True, "AAPL": False, "AMZN": False, "HD": True, "AABA": False}
-
-
-def test_split_by_year():
-    frame = load_ticker("AAPL")
-    train, test = split_by_year(frame)
-    assert train.index.max().year == 2016 and test.index.min().year == 2017
-    assert len(train) + len(test) == len(frame)
-    with pytest.raises(ValueError, match="empty part"):
-        split_by_year(frame, train_end="2016", test_start="2019", test_end="2019")
-    with pytest.raises(ValueError, match="overlap"):
-        split_by_year(frame, train_end="2017", test_start="2017")

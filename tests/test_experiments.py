@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.data import load_tickers
 from lstm_helpers.experiments import (
     MODELS,
     REPORT_RMSE,
@@ -19,6 +18,7 @@ from lstm_helpers.experiments import (
 from lstm_helpers.metrics import rmse
 from lstm_helpers.models import ModelConfig
 from lstm_helpers.significance import diebold_mariano
+from lstm_helpers.tickers import load_tickers
 
 
 def synthetic_prices() -> dict[str, pd.DataFrame]:

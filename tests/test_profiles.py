@@ -37,3 +37,22 @@ def test_bad_names():
 def test_every_tickers_parameter_accepts_a_comma_separated_string():
     cfg = profiles.settings("06", "quick", train_tickers="ibm, hd", wf_tickers="AMZN")
     assert cfg["train_tickers"] == ["IBM", "HD"] and cfg["wf_tickers"] == ["AMZN"]
+
+
+def test_one_tickers_setting_drives_every_lesson():
+    assert profiles.settings("05", "standard")["train_tickers"] == profiles.REPORT_TICKERS
+    assert profiles.settings("05", "standard", tickers="XYZ,ABC")["train_tickers"] == ["XYZ", "ABC"]
+    assert profiles.settings("05", "quick", tickers="XYZ,ABC")["train_tickers"] == ["XYZ"]
+    assert profiles.settings("06", "standard")["wf_tickers"] == ["IBM", "AMZN"]
+    assert profiles.settings("06", "standard", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ", "ABC"]
+    assert profiles.settings("06", "full", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ", "ABC", "DEF"]
+    for lesson in ("02", "03", "04"):  # lessons about one stock take the first
+        assert profiles.settings(lesson, "quick", tickers="hd, ibm")["ticker"] == "HD"
+    with pytest.raises(ValueError, match="no tickers"):
+        profiles.settings("00", "quick", tickers=" , ")
+
+
+def test_every_lesson_takes_the_shared_data_parameters():
+    for lesson in ("00", "01", "02", "03", "04", "05", "06"):
+        cfg = profiles.settings(lesson, "quick", target="Close", train_end="2014", test_start="2015")
+        assert (cfg["target"], cfg["train_end"], cfg["test_start"], cfg["test_end"]) == ("Close", "2014", "2015", None)

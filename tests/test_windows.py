@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.data import DataWarning, load_ticker, load_tickers
+from lstm_helpers.data import DataWarning
+from lstm_helpers.tickers import load_ticker, load_tickers
 from lstm_helpers.windows import range_table, report_windows, sliding_windows
 
 
