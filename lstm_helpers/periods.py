@@ -6,7 +6,8 @@ it", and that is the default here: for the bundled files (2006-01-03 to
 2017-12-29) it gives exactly the report's split, for a file from 2010 to 2015
 it tests on 2015, for one that runs to last week it tests on last year.
 :func:`choose_split` applies it (or the years a learner gives) and checks that
-both parts are long enough before anything trains.
+both parts are long enough before anything trains. :func:`range_table` measures
+how far each ticker's test period leaves its training range.
 """
 
 from __future__ import annotations
@@ -156,3 +157,50 @@ def _last_day(period: str) -> str:
     if len(period) == 7:
         return str((pd.Period(period, "M").end_time).date())
     return period
+
+
+def range_table(
+    prices: dict[str, pd.DataFrame],
+    target: str = "High",
+    train_end: str = "2016",
+    test_start: str = "2017",
+    test_end: str | None = "2017",
+) -> pd.DataFrame:
+    """How far the test period leaves the training range, per ticker.
+
+    A ``MinMaxScaler`` fit on the training years maps the training maximum to
+    1. Test prices above it become targets above 1, which a network trained
+    only on targets in [0, 1] has never produced. This table measures that.
+
+    Parameters
+    ----------
+    prices : dict of str -> DataFrame
+        Ticker -> price frame (as from :func:`lstm_helpers.tickers.load_tickers`).
+    target : str, default "High"
+        The column to look at.
+    train_end, test_start, test_end : str
+        The split, as in :func:`lstm_helpers.windows.report_windows` (``**split.windows()``).
+
+    Returns
+    -------
+    DataFrame
+        One row per ticker: training min and max, test min and max, the share
+        of test days above the training max, the largest test price as a
+        percentage above the training max, and the largest scaled test value.
+    """
+    rows = {}
+    for ticker, frame in prices.items():
+        series = frame[target]
+        train = series.loc[:train_end].dropna()
+        test = series.loc[test_start:test_end].dropna()
+        lo, hi = train.min(), train.max()
+        rows[ticker] = {
+            "train_min": lo,
+            "train_max": hi,
+            "test_min": test.min(),
+            "test_max": test.max(),
+            "test_days_above_train_max_%": 100.0 * float((test > hi).mean()),
+            "test_max_above_train_max_%": 100.0 * (test.max() / hi - 1.0),
+            "largest_scaled_test_value": (test.max() - lo) / (hi - lo),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.periods import Split, choose_split, full_years
+from lstm_helpers.periods import Split, choose_split, full_years, range_table
 from lstm_helpers.tickers import load_tickers
 
 
@@ -51,3 +51,21 @@ def test_refusals_name_the_ticker_and_its_dates():
         choose_split({"A": frame("2017-03-01", "2017-10-31")})
     with pytest.raises(ValueError, match="at least one"):
         choose_split({})
+
+
+def test_range_table_measures_prices_above_training_max():
+    frames = load_tickers(["IBM", "AMZN"], report=False)
+    table = range_table(frames)
+    amzn = frames["AMZN"]["High"]
+    hi = amzn.loc[:"2016"].max()
+    assert table.loc["AMZN", "train_max"] == hi
+    assert table.loc["AMZN", "test_days_above_train_max_%"] == pytest.approx(
+        100 * (amzn.loc["2017"] > hi).mean()
+    )
+    assert table.loc["AMZN", "largest_scaled_test_value"] > 1  # 2017 leaves the range
+    assert table.loc["IBM", "largest_scaled_test_value"] < 1  # IBM stays inside it
+    # the two "how far above" columns, from the prices: MinMax scaling of the 2017 maximum
+    # with the training years' min and max, and that maximum in percent above the training one
+    lo, top = amzn.loc[:"2016"].min(), amzn.loc["2017"].max()
+    assert table.loc["AMZN", "largest_scaled_test_value"] == pytest.approx((top - lo) / (hi - lo), rel=1e-12)
+    assert table.loc["AMZN", "test_max_above_train_max_%"] == pytest.approx(100 * (top - hi) / hi, rel=1e-12)

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from lstm_helpers.data import DataWarning
-from lstm_helpers.tickers import load_ticker, load_tickers
-from lstm_helpers.windows import range_table, report_windows, sliding_windows
+from lstm_helpers.tickers import load_ticker
+from lstm_helpers.windows import report_windows, sliding_windows
 
 
 def test_sliding_windows_shapes_and_values():
@@ -62,22 +62,14 @@ def test_bad_splits(ibm):
         report_windows(ibm["High"].to_numpy())
 
 
-def test_range_table_measures_prices_above_training_max():
-    frames = load_tickers(["IBM", "AMZN"], report=False)
-    table = range_table(frames)
-    amzn = frames["AMZN"]["High"]
-    hi = amzn.loc[:"2016"].max()
-    assert table.loc["AMZN", "train_max"] == hi
-    assert table.loc["AMZN", "test_days_above_train_max_%"] == pytest.approx(
-        100 * (amzn.loc["2017"] > hi).mean()
-    )
-    assert table.loc["AMZN", "largest_scaled_test_value"] > 1  # 2017 leaves the range
-    assert table.loc["IBM", "largest_scaled_test_value"] < 1  # IBM stays inside it
-    # the two "how far above" columns, from the prices: MinMax scaling of the 2017 maximum
-    # with the training years' min and max, and that maximum in percent above the training one
-    lo, top = amzn.loc[:"2016"].min(), amzn.loc["2017"].max()
-    assert table.loc["AMZN", "largest_scaled_test_value"] == pytest.approx((top - lo) / (hi - lo), rel=1e-12)
-    assert table.loc["AMZN", "test_max_above_train_max_%"] == pytest.approx(100 * (top - hi) / hi, rel=1e-12)
+def test_variant_windows_reject_unknown_transform(ibm):
+    from lstm_helpers.windows import variant_windows
+
+    with pytest.raises(ValueError, match="transform must be one of"):
+        variant_windows(ibm["High"], "diff")
+    assert variant_windows(ibm["High"], "level").transform == "level"
+    with pytest.raises(ValueError, match="3 outputs for 251 test days"):
+        report_windows(ibm["High"]).to_prices(np.zeros(3))
 
 
 @pytest.mark.parametrize("transform", ["log_return", "relative"])
@@ -101,13 +93,3 @@ def test_variant_windows_cover_the_report_days_and_invert(ibm, transform):
         )
     assert data.train_dates.max() <= pd.Timestamp("2016-12-31")
     assert abs(np.std(data.y_train) - 1.0) < 1e-9
-
-
-def test_variant_windows_reject_unknown_transform(ibm):
-    from lstm_helpers.windows import variant_windows
-
-    with pytest.raises(ValueError, match="transform must be one of"):
-        variant_windows(ibm["High"], "diff")
-    assert variant_windows(ibm["High"], "level").transform == "level"
-    with pytest.raises(ValueError, match="3 outputs for 251 test days"):
-        report_windows(ibm["High"]).to_prices(np.zeros(3))
