@@ -44,6 +44,14 @@ def tmp_results(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def series():
+    """A seeded geometric random walk named High, business days 2013-2017."""
+    days = pd.bdate_range("2013-01-01", "2017-12-29")
+    rng = np.random.default_rng(2)
+    return pd.Series(80 * np.exp(np.cumsum(rng.normal(0.0003, 0.012, len(days)))), index=days, name="High")
+
+
+@pytest.fixture(scope="session")
 def random_walk_windows():
     """Report-style windows (10 days) of a seeded random walk, 2015-2017."""
     from lstm_helpers.windows import report_windows

@@ -1,7 +1,6 @@
 """Tests of lstm_helpers.forecasting: jobs over windows, targets, validation slice, dollars on load."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from lstm_helpers import cache
@@ -10,13 +9,6 @@ from lstm_helpers.models import CASTILLA, ModelConfig, StackConfig
 from lstm_helpers.windows import WindowedData, report_windows, variant_windows
 
 TINY = ModelConfig(name="tiny", units=3, layers=1, epochs=1, batch_size=64, jit_compile=False)
-
-
-@pytest.fixture(scope="module")
-def series():
-    days = pd.bdate_range("2013-01-01", "2017-12-29")
-    rng = np.random.default_rng(2)
-    return pd.Series(80 * np.exp(np.cumsum(rng.normal(0.0003, 0.012, len(days)))), index=days, name="High")
 
 
 def test_up_labels_agree_across_transforms(series):

@@ -8,13 +8,6 @@ from lstm_helpers.models import ModelConfig
 from lstm_helpers.walkforward import fold_config, walk_forward, walk_forward_windows
 
 
-@pytest.fixture(scope="module")
-def series():
-    days = pd.bdate_range("2013-01-01", "2017-12-29")
-    rng = np.random.default_rng(2)
-    return pd.Series(80 * np.exp(np.cumsum(rng.normal(0.0003, 0.012, len(days)))), index=days, name="High")
-
-
 def test_walk_forward_windows_and_fold_config(series):
     fold = walk_forward_windows(series, 2015)
     assert fold.train_dates.max() < pd.Timestamp("2015-01-01") <= fold.test_dates.min()
