@@ -208,7 +208,8 @@ def format_summary(summary: pd.DataFrame, metrics: tuple[str, ...] = ("rmse", "b
         ]
     out = pd.DataFrame(cells, index=summary.index)
     out["runs"] = summary["runs"].to_numpy()
-    out["report RMSE"] = ["" if np.isnan(v) else f"{v:.2f}" for v in summary["report_rmse"]]
+    if summary["report_rmse"].notna().any():  # only where the report has numbers for these runs
+        out["report RMSE"] = ["" if np.isnan(v) else f"{v:.2f}" for v in summary["report_rmse"]]
     return out
 
 

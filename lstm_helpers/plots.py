@@ -37,6 +37,7 @@ def plot_split(
     matplotlib Figure
     """
     n = len(prices)
+    ncols = max(1, min(ncols, n))
     nrows = (n + ncols - 1) // ncols
     fig, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 3 * nrows), squeeze=False)
     for ax, (ticker, frame) in zip(axes.flat, prices.items(), strict=False):
