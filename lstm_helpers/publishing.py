@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -40,6 +41,10 @@ from lstm_helpers.runner import (
 
 IGNORE_MARK = "NBVAL_IGNORE_OUTPUT"
 """A code cell whose first lines hold this mark prints something that changes from run to run (a time)."""
+
+_SCIENTIFIC = re.compile(r"[-+]?\d+(?:\.\d+)?e[-+]?\d+", re.IGNORECASE)
+"""Numbers printed in scientific notation: the lessons print rounding errors this way (1.9e-07), which
+another CPU may compute a little differently; tables of results use fixed decimals."""
 
 
 def clean_for_publishing(nb_path: Path) -> dict:
@@ -135,14 +140,16 @@ def _texts(cell: dict) -> list[str]:
             texts.append("".join(out["data"]["text/plain"]))
         elif out["output_type"] == "error":
             texts.append(f"error: {out['ename']}: {out['evalue']}")
-    return texts
+    return [_SCIENTIFIC.sub("<e-number>", text) for text in texts]
 
 
 def compare_outputs(executed: Path, committed: Path) -> list[str]:
     """The differences between the printed outputs of two runs of one lesson (empty: the same).
 
     Every code cell's text is compared (streams, the plain-text form of results
-    and displays, errors); pictures are not, nor cells marked ``NBVAL_IGNORE_OUTPUT``.
+    and displays, errors), except numbers in scientific notation (rounding errors,
+    which may differ on another CPU); pictures are not, nor cells marked
+    ``NBVAL_IGNORE_OUTPUT`` (they print a time).
     """
     a, b = (json.loads(Path(p).read_text())["cells"] for p in (executed, committed))
     a = [c for c in a if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]

@@ -80,5 +80,10 @@ def test_compare_outputs_finds_a_changed_number_in_a_table(tmp_path):
     planted = _executed(tmp_path / "planted.ipynb", ["model rmse\nLSTM 3.002\n", "12 s\n"], first)
     (diff,) = publishing.compare_outputs(run, planted)
     assert diff.startswith("planted.ipynb cell 0 ('# table')") and "3.001" in diff and "3.002" in diff
+    run_err = _executed(tmp_path / "e1.ipynb", ["max |NumPy - Keras| 1.9e-07, rmse 3.001\n"], ["# x"])
+    other_cpu = _executed(tmp_path / "e2.ipynb", ["max |NumPy - Keras| 2.4E-07, rmse 3.001\n"], ["# x"])
+    assert publishing.compare_outputs(run_err, other_cpu) == []  # a rounding error may differ
+    changed = _executed(tmp_path / "e3.ipynb", ["max |NumPy - Keras| 1.9e-07, rmse 3.011\n"], ["# x"])
+    assert len(publishing.compare_outputs(run_err, changed)) == 1  # the fixed-decimal result may not
     shorter = _executed(tmp_path / "short.ipynb", ["x"], ["# table"])
     assert "the cells differ" in publishing.compare_outputs(run, shorter)[0]
