@@ -126,17 +126,25 @@ def run_from_published(notebooks: list[Path], output: Path, bundle: Path | None 
     bundle = bundle or cache.results_dir()
     with tempfile.TemporaryDirectory(prefix="lstm-course-empty-cache-") as empty, environment(
         **{cache.PUBLISHED_ONLY_ENV: "1", cache.CACHE_ENV: empty, cache.RESULTS_ENV: str(bundle),
-           cache.RETRAIN_ENV: None}
+           cache.RETRAIN_ENV: None, "MPLBACKEND": None}  # the notebook's own (inline) plots, as published
     ):
         return run_lessons(notebooks, output, profile="standard")
 
 
 def _texts(cell: dict) -> list[str]:
-    texts = []
+    texts: list[str] = []
+    last_stream = None
     for out in cell.get("outputs", []):
         if out["output_type"] == "stream":
-            texts.append(f"{out['name']}: " + "".join(out["text"]))
-        elif out["output_type"] in ("execute_result", "display_data") and "text/plain" in out.get("data", {}):
+            text = "".join(out["text"])
+            if last_stream == out["name"]:  # how a print is cut into stream messages varies by run
+                texts[-1] += text
+            else:
+                texts.append(f"{out['name']}: " + text)
+            last_stream = out["name"]
+            continue
+        last_stream = None
+        if out["output_type"] in ("execute_result", "display_data") and "text/plain" in out.get("data", {}):
             texts.append("".join(out["data"]["text/plain"]))
         elif out["output_type"] == "error":
             texts.append(f"error: {out['ename']}: {out['evalue']}")
