@@ -18,10 +18,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from lstm_helpers import profiles
 from lstm_helpers.cache import RETRAIN_ENV
 from lstm_helpers.paths import BUILD_DIR, NOTEBOOK_DIR
 from lstm_helpers.periods import choose_split
-from lstm_helpers.profiles import DEFAULT_PROFILE, PROFILE_NAMES, REPORT_TICKERS
+from lstm_helpers.profiles import DEFAULT_PROFILE, PROFILE_NAMES
 from lstm_helpers.publishing import publish
 from lstm_helpers.runner import (
     SUMMARY_NAME,
@@ -39,20 +40,19 @@ __all__ = ["SUMMARY_NAME", "check_data", "lesson_notebooks", "main", "parse_para
            "select"]
 
 
-def check_data(parameters: dict) -> str:
+def check_data(parameters: dict, profile: str = DEFAULT_PROFILE) -> str:
     """Load every ticker the lessons will use and choose the split, before any lesson runs.
 
-    Returns the split's description; raises the loader's or the split's error
-    (ValueError, FileNotFoundError), which names the file or the ticker.
+    The tickers are resolved the way the lessons resolve them (:func:`lstm_helpers.profiles.settings`
+    of the lesson that uses the most: tickers, train_tickers and wf_tickers). Returns the split's
+    description; raises the loader's or the split's error (ValueError, FileNotFoundError), which
+    names the file or the ticker.
     """
-    names = ("tickers", "train_tickers", "wf_tickers")
-    tickers = [str(t).strip().upper() for name in names
-               for t in (parameters[name].split(",") if isinstance(parameters.get(name), str)
-                         else parameters.get(name) or []) if str(t).strip()]
-    tickers = list(dict.fromkeys(tickers or REPORT_TICKERS))
-    frames = check_tickers(tickers, parameters.get("data_dir"), parameters.get("target", "High"))
-    split = choose_split(frames, parameters.get("train_end"), parameters.get("test_start"),
-                         parameters.get("test_end"))
+    known = profiles.settings("06", profile)
+    cfg = profiles.settings("06", profile, **{k: v for k, v in parameters.items() if k in known})
+    tickers = list(dict.fromkeys([*cfg["tickers"], *cfg["train_tickers"], *cfg["wf_tickers"]]))
+    frames = check_tickers(tickers, cfg["data_dir"], cfg["target"])
+    split = choose_split(frames, cfg["train_end"], cfg["test_start"], cfg["test_end"])
     return f"{', '.join(frames)}: {split.describe()}"
 
 
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         unknown = sorted(set(parameters) - declared)
         if unknown:
             raise ValueError(f"no selected lesson declares parameter(s) {', '.join(unknown)}")
-        print(f"data checked: {check_data(parameters)}", flush=True)
+        print(f"data checked: {check_data(parameters, args.profile)}", flush=True)
     except (ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
