@@ -48,8 +48,8 @@ def check_data(parameters: dict, profile: str = DEFAULT_PROFILE) -> str:
     description; raises the loader's or the split's error (ValueError, FileNotFoundError), which
     names the file or the ticker.
     """
-    known = profiles.settings("06", profile)
-    cfg = profiles.settings("06", profile, **{k: v for k, v in parameters.items() if k in known})
+    known = profiles.settings("literature_walkforward", profile)
+    cfg = profiles.settings("literature_walkforward", profile, **{k: v for k, v in parameters.items() if k in known})
     tickers = list(dict.fromkeys([*cfg["tickers"], *cfg["train_tickers"], *cfg["wf_tickers"]]))
     frames = check_tickers(tickers, cfg["data_dir"], cfg["target"])
     split = choose_split(frames, cfg["train_end"], cfg["test_start"], cfg["test_end"])

@@ -8,7 +8,7 @@ the cell state step by step (:func:`plot_gate_heatmaps`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -120,6 +120,9 @@ def plot_gate_heatmaps(
     prices: Mapping[str, pd.Series],
     centre: bool = False,
     skip: int = 0,
+    top_label: str = "price (USD)",
+    xlabel: str = "step in the window (1 = oldest day, 60 = the day before the forecast)",
+    marks: Mapping[str, Sequence[int]] | None = None,
 ) -> plt.Figure:
     """Price, f_t, I_t, O_t and C_t over the steps of several windows, one column per window.
 
@@ -141,6 +144,12 @@ def plot_gate_heatmaps(
         With ``centre``: leave the first ``skip`` steps (the warm-up from the
         zero initial state) out of the mean and of the colour scale, so that
         they show saturated; a dashed line marks where they end.
+    top_label, xlabel : str
+        Labels of the top panel's y axis and of the steps (the defaults are for
+        price windows; the memory lesson passes its own).
+    marks : dict of str -> list of int, optional
+        Column title -> steps (1-based) to mark with a red dot on the top panel
+        and a dotted line through the heatmaps.
 
     Returns
     -------
@@ -172,8 +181,12 @@ def plot_gate_heatmaps(
         steps = np.arange(1, len(p) + 1)
         ax = axes[0, col]
         ax.plot(steps, p.to_numpy(), color="k", lw=1.2)
-        ax.set_title(f"{name}\n{p.index[0].date()} to {p.index[-1].date()}", fontsize=10)
-        ax.set_ylabel("price (USD)")
+        dated = isinstance(p.index, pd.DatetimeIndex)
+        ax.set_title(f"{name}\n{p.index[0].date()} to {p.index[-1].date()}" if dated else name, fontsize=10)
+        ax.set_ylabel(top_label)
+        marked = list((marks or {}).get(name, []))
+        if marked:
+            ax.scatter(marked, p.to_numpy()[np.asarray(marked) - 1], color="tab:red", zorder=3, s=25)
         for row, (key, label, cmap) in enumerate(_HEAT_ROWS, start=1):
             ax = axes[row, col]
             values = shown(name, key)
@@ -193,7 +206,9 @@ def plot_gate_heatmaps(
             ax.set_ylabel(f"{label}{' − its mean' if centre else ''}\nunit", fontsize=9)
             if skip:
                 ax.axvline(skip + 0.5, color="k", ls="--", lw=0.8)
+            for step in marked:
+                ax.axvline(step, color="tab:red", ls=":", lw=0.9)
             fig.colorbar(im, ax=ax, pad=0.01, fraction=0.04)
-        axes[-1, col].set_xlabel("step in the window (1 = oldest day, 60 = the day before the forecast)")
+        axes[-1, col].set_xlabel(xlabel)
     fig.tight_layout()
     return fig

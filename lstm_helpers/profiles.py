@@ -30,16 +30,26 @@ _SHARED = {"tickers": REPORT_TICKERS, "data_dir": None, "target": "High",
            "train_end": None, "test_start": None, "test_end": None}
 _COMMON: dict[str, dict[str, Any]] = {p: dict(_SHARED) for p in ("quick", "standard", "full")}
 
+# The memory lesson: the adding problem at several delays T, a plain RNN, an LSTM and a GRU of about
+# the same number of parameters (lstm_helpers.memory_task). Quick: two delays, a few epochs, one seed.
+_MEMORY: dict[str, dict[str, Any]] = {
+    p: {"delays": delays, "seeds": seeds, "epochs": epochs, "n_train": 5000, "n_test": 1000, "batch_size": 64,
+        "lr": 3e-3, "forget_biases": [0.0, 5.0], "bias_delay": 100 if p != "quick" else 60, "workers": None}
+    for p, delays, seeds, epochs in (("quick", [10, 60], [0], 3), ("standard", [10, 30, 60, 100], [0, 1], 30),
+                                     ("full", [10, 30, 60, 100, 200], [0, 1, 2, 3, 4], 30))
+}
+
 _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
-    "00": {p: {} for p in PROFILE_NAMES},
-    "01": {p: {"window": 100, "decay": 0.5} for p in PROFILE_NAMES},
-    # 02: the small Keras LSTM whose gates are drawn; 03: the NumPy LSTM trained with Adam.
-    # Lessons about one stock (02-04) take the first ticker.
-    "02": {p: {"units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32, "seed": 0}
+    "data": {p: {} for p in PROFILE_NAMES},
+    "baselines": {p: {"window": 100, "decay": 0.5} for p in PROFILE_NAMES},
+    # lstm_cell: the small Keras LSTM whose gates are drawn; learning: the NumPy LSTM trained with Adam.
+    # Lessons about one stock (lstm_cell, learning, keras_model) take the first ticker.
+    "lstm_cell": {p: {"units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32, "seed": 0}
            for p in PROFILE_NAMES},
-    "03": {p: {"units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32, "lr": 1e-3, "seed": 0}
+    "learning": {p: {"units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32, "lr": 1e-3, "seed": 0}
            for p in PROFILE_NAMES},
-    "04": {
+    "memory": _MEMORY,
+    "keras_model": {
         "quick": {"epochs_default": 2, "batch_default": 32, "epochs_improved": 1, "batch_improved": 12, "seed": 0},
         "standard": {"epochs_default": 50, "batch_default": 32, "epochs_improved": 20, "batch_improved": 12,
                      "seed": 0},
@@ -47,7 +57,7 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
                  "seed": 0},
     },
     # train_tickers / wf_tickers None: resolved from tickers by resolve_tickers below.
-    "05": {
+    "experiments": {
         "quick": {"train_tickers": None, "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
                   "max_epochs_variants": 1, "workers": None},
         "standard": {"train_tickers": None, "seeds": [0, 1], "epochs_default": 50,
@@ -55,13 +65,16 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
         "full": {"train_tickers": None, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
                  "epochs_improved": 20, "max_epochs_variants": 30, "workers": None},
     },
-    "06": {
+    "literature_walkforward": {
         p: {"train_tickers": None, "wf_tickers": None, "fold_years": None, "folds": folds, "seeds": seeds,
             "epochs_default": 2 if p == "quick" else 50, "max_epochs_variants": 1 if p == "quick" else 30,
             "best_variant": "LSTM log-return", "split_fraction": 0.75, "workers": None}
         for p, folds, seeds in (("quick", 1, [0]), ("standard", 3, [0]), ("full", 5, [0, 1, 2]))
     },
 }
+
+LESSON_NAMES: tuple[str, ...] = tuple(_LESSONS)
+"""The lessons in course order, by name (a lesson's file is ``NN_name.ipynb``)."""
 
 WALK_FORWARD_DEFAULT: list[str] = ["IBM", "AMZN"]
 """The standard walk-forward stocks for the report's four: a calm one and a fast-rising one."""
@@ -100,7 +113,8 @@ def settings(lesson: str, profile: str | None = None, **given: Any) -> dict[str,
     Parameters
     ----------
     lesson : str
-        Two-digit lesson number, e.g. ``"04"``.
+        The lesson's name, its file name without the number: ``"keras_model"`` for
+        ``05_keras_model.ipynb`` (a name does not shift when a lesson is inserted).
     profile : str, optional
         ``quick``, ``standard`` or ``full``; default :func:`default_profile`.
     **given

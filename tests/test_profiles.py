@@ -6,20 +6,20 @@ from lstm_helpers import profiles
 
 
 def test_explicit_values_win_and_none_takes_the_profile():
-    cfg = profiles.settings("01", "standard", window=20, decay=None, tickers="ibm, hd")
+    cfg = profiles.settings("baselines", "standard", window=20, decay=None, tickers="ibm, hd")
     assert cfg["window"] == 20 and cfg["decay"] == 0.5
     assert cfg["tickers"] == ["IBM", "HD"] and cfg["profile"] == "standard"
 
 
 def test_default_profile_comes_from_environment(monkeypatch):
     monkeypatch.setenv(profiles.PROFILE_ENV, "full")
-    assert profiles.settings("00")["profile"] == "full"
+    assert profiles.settings("data")["profile"] == "full"
     monkeypatch.delenv(profiles.PROFILE_ENV)
-    assert profiles.settings("00")["profile"] == "standard"
+    assert profiles.settings("data")["profile"] == "standard"
 
 
 def test_quick_keeps_every_ticker_for_cheap_tables():
-    for lesson in ("00", "01"):
+    for lesson in ("data", "baselines"):
         assert profiles.settings(lesson, "quick")["tickers"] == profiles.settings(lesson, "standard")["tickers"]
         # both read one shared list, so the comparison above cannot notice it shrinking: name the four
         assert profiles.settings(lesson, "quick")["tickers"] == ["IBM", "AAPL", "AMZN", "HD"]
@@ -27,32 +27,39 @@ def test_quick_keeps_every_ticker_for_cheap_tables():
 
 def test_bad_names():
     with pytest.raises(ValueError, match="unknown profile 'fast'"):
-        profiles.settings("00", "fast")
-    with pytest.raises(ValueError, match="no profile settings for lesson '99'"):
-        profiles.settings("99", "quick")
-    with pytest.raises(ValueError, match="lesson 01 has no parameter"):
-        profiles.settings("01", "quick", epochs=3)
+        profiles.settings("data", "fast")
+    with pytest.raises(ValueError, match="no profile settings for lesson 'nope'"):
+        profiles.settings("nope", "quick")
+    with pytest.raises(ValueError, match="lesson baselines has no parameter"):
+        profiles.settings("baselines", "quick", epochs=3)
 
 
 def test_every_tickers_parameter_accepts_a_comma_separated_string():
-    cfg = profiles.settings("06", "quick", train_tickers="ibm, hd", wf_tickers="AMZN")
+    cfg = profiles.settings("literature_walkforward", "quick", train_tickers="ibm, hd", wf_tickers="AMZN")
     assert cfg["train_tickers"] == ["IBM", "HD"] and cfg["wf_tickers"] == ["AMZN"]
 
 
 def test_one_tickers_setting_drives_every_lesson():
-    assert profiles.settings("05", "standard")["train_tickers"] == profiles.REPORT_TICKERS
-    assert profiles.settings("05", "standard", tickers="XYZ,ABC")["train_tickers"] == ["XYZ", "ABC"]
-    assert profiles.settings("05", "quick", tickers="XYZ,ABC")["train_tickers"] == ["XYZ"]
-    assert profiles.settings("06", "standard")["wf_tickers"] == ["IBM", "AMZN"]
-    assert profiles.settings("06", "standard", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ", "ABC"]
-    assert profiles.settings("06", "full", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ", "ABC", "DEF"]
-    for lesson in ("02", "03", "04"):  # lessons about one stock take the first
+    assert profiles.settings("experiments", "standard")["train_tickers"] == profiles.REPORT_TICKERS
+    assert profiles.settings("experiments", "standard", tickers="XYZ,ABC")["train_tickers"] == ["XYZ", "ABC"]
+    assert profiles.settings("experiments", "quick", tickers="XYZ,ABC")["train_tickers"] == ["XYZ"]
+    assert profiles.settings("literature_walkforward", "standard")["wf_tickers"] == ["IBM", "AMZN"]
+    assert profiles.settings("literature_walkforward", "standard", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ", "ABC"]
+    assert profiles.settings("literature_walkforward", "full", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ", "ABC", "DEF"]
+    for lesson in ("lstm_cell", "learning", "keras_model"):  # lessons about one stock take the first
         assert profiles.settings(lesson, "quick", tickers="hd, ibm")["ticker"] == "HD"
     with pytest.raises(ValueError, match="no tickers"):
-        profiles.settings("00", "quick", tickers=" , ")
+        profiles.settings("data", "quick", tickers=" , ")
 
 
 def test_every_lesson_takes_the_shared_data_parameters():
-    for lesson in ("00", "01", "02", "03", "04", "05", "06"):
+    for lesson in profiles.LESSON_NAMES:
         cfg = profiles.settings(lesson, "quick", target="Close", train_end="2014", test_start="2015")
         assert (cfg["target"], cfg["train_end"], cfg["test_start"], cfg["test_end"]) == ("Close", "2014", "2015", None)
+
+
+def test_every_lesson_file_has_settings_under_its_name():
+    from lstm_helpers.runner import lesson_notebooks
+
+    names = [p.stem.split("_", 1)[1] for p in lesson_notebooks()]
+    assert names == list(profiles.LESSON_NAMES)
