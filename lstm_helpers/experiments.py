@@ -1,4 +1,4 @@
-"""Lesson 05's experiment: several models x stocks x seeds, scored beside the baselines.
+"""The experiments lesson's experiment: several models x stocks x seeds, scored beside the baselines.
 
 :data:`MODELS` names every model the comparison trains: the report's two, the
 two bias fixes (a target that does not depend on the price level), and the

@@ -1,4 +1,4 @@
-"""The report's other literature designs, beyond its own Keras model (lesson 06's first half).
+"""The report's other literature designs, beyond its own Keras model (the first half of the literature and walk-forward lesson).
 
 - The networks of Solution 2 (Castilla) are :data:`lstm_helpers.models.CASTILLA`
   and :data:`~lstm_helpers.models.CASTILLA_CLASSIFIER`; the classifier's labels are
