@@ -13,6 +13,7 @@ import pytest
 from lstm_helpers.numpy_lstm import (
     Adam,
     LSTMCache,
+    clip_global_norm,
     fit_regressor,
     init_lstm_params,
     init_regressor_params,
@@ -522,3 +523,60 @@ def test_backward_and_steps_reject_bad_shapes(rng):
         )
     with pytest.raises(ValueError, match="targets"):
         fit_regressor(np.zeros((N, T, D)), np.zeros(N + 1), units=2, epochs=1)
+
+
+# --------------------------------------------------------------------------
+# Truncated backpropagation through time, and gradient clipping
+# --------------------------------------------------------------------------
+
+
+def test_truncated_gradient_is_the_gradient_with_the_early_state_held_fixed():
+    rng = np.random.default_rng(5)
+    N, T, D, H, k = 3, 9, 2, 4, 3
+    x, y = rng.standard_normal((N, T, D)), rng.standard_normal(N)
+    params = init_regressor_params(D, H, rng)
+    params["bias"] = params["bias"] + 0.3 * rng.standard_normal(4 * H)
+    loss_full, full = lstm_regressor_loss(params, x, y)
+    loss_k, truncated = lstm_regressor_loss(params, x, y, truncate=k)
+    assert loss_k == pytest.approx(loss_full)  # the forward pass is the same
+    for key in ("w_out", "b_out"):  # the head does not look back in time
+        np.testing.assert_allclose(truncated[key], full[key])
+    assert not np.allclose(truncated["recurrent_kernel"], full["recurrent_kernel"])
+    # the truncated gradient is the exact gradient of the last k steps started from a fixed state
+    h_early, early = lstm_forward(x[:, : T - k], params["kernel"], params["recurrent_kernel"], params["bias"])
+    h0, c0 = h_early[:, -1].copy(), early.c[:, -1].copy()
+
+    def last_steps_loss():
+        h, _ = lstm_forward(x[:, T - k :], params["kernel"], params["recurrent_kernel"], params["bias"], h0=h0, c0=c0)
+        pred = h[:, -1] @ params["w_out"][:, 0] + params["b_out"][0]
+        return float(np.mean((pred - y) ** 2))
+
+    for key in ("kernel", "recurrent_kernel", "bias"):
+        assert relative_error(truncated[key], numerical_gradient(last_steps_loss, params[key])) < 1e-7
+    _, whole = lstm_regressor_loss(params, x, y, truncate=T)
+    for key in full:
+        np.testing.assert_allclose(whole[key], full[key])
+    with pytest.raises(ValueError, match="at least 1 step"):
+        lstm_regressor_loss(params, x, y, truncate=0)
+
+
+def test_clip_global_norm_caps_the_length_and_keeps_the_direction():
+    grads = {"a": np.array([3.0, 0.0]), "b": np.array([[0.0, 4.0]])}  # global norm 5
+    clipped, norm = clip_global_norm(grads, 1.0)
+    assert norm == pytest.approx(5.0)
+    np.testing.assert_allclose(clipped["a"], [0.6, 0.0])
+    np.testing.assert_allclose(clipped["b"], [[0.0, 0.8]])
+    same, _ = clip_global_norm(grads, 10.0)
+    np.testing.assert_array_equal(same["a"], grads["a"])
+    with pytest.raises(ValueError, match="max_norm must be positive"):
+        clip_global_norm(grads, 0.0)
+
+
+def test_fit_regressor_records_gradient_norms_and_clips(random_walk_windows):
+    data = random_walk_windows
+    _, free = fit_regressor(data.X_train[:64], data.y_train[:64], units=3, epochs=1, batch_size=16, seed=0)
+    _, capped = fit_regressor(data.X_train[:64], data.y_train[:64], units=3, epochs=1, batch_size=16, seed=0,
+                              clipnorm=1e-3)
+    assert len(free["grad_norm"]) == 4
+    assert free["grad_norm"][0] == pytest.approx(capped["grad_norm"][0])  # same start, norms before clipping
+    assert capped["loss"] != free["loss"]  # smaller steps, another path

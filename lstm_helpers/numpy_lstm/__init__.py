@@ -19,9 +19,9 @@ idea per file (imports run top to bottom in this list, never back up):
 - ``initializers.py``: :func:`init_lstm_params`, :func:`init_rnn_params`,
   :func:`init_regressor_params` (from :func:`glorot_uniform` and
   :func:`orthogonal`): Keras's default initialisers.
-- ``trainer.py``: :func:`predict_regressor`, :func:`lstm_regressor_loss`,
-  :class:`Adam`, :func:`fit_regressor`: LSTM -> Dense(1) trained with mean
-  squared error.
+- ``trainer.py``: :func:`predict_regressor`, :func:`lstm_regressor_loss`
+  (optionally truncated), :func:`clip_global_norm`, :class:`Adam`,
+  :func:`fit_regressor`: LSTM -> Dense(1) trained with mean squared error.
 - ``gradcheck.py``: :func:`numerical_gradient`, :func:`relative_error`:
   gradient checking; :func:`input_gradient_norms`: how strongly each input
   step moves the last hidden state.
@@ -50,7 +50,13 @@ from lstm_helpers.numpy_lstm.rnn import (
     rnn_step_forward,
 )
 from lstm_helpers.numpy_lstm.sequence import LSTMCache, lstm_backward, lstm_forward
-from lstm_helpers.numpy_lstm.trainer import Adam, fit_regressor, lstm_regressor_loss, predict_regressor
+from lstm_helpers.numpy_lstm.trainer import (
+    Adam,
+    clip_global_norm,
+    fit_regressor,
+    lstm_regressor_loss,
+    predict_regressor,
+)
 
 __all__ = [
     "Adam",
@@ -58,6 +64,7 @@ __all__ = [
     "LSTMCache",
     "Params",
     "RNNCache",
+    "clip_global_norm",
     "fit_regressor",
     "glorot_uniform",
     "init_lstm_params",

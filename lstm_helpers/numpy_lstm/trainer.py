@@ -1,8 +1,10 @@
 """LSTM(H) -> Dense(1) regression in NumPy, trained with Adam on the mean squared error.
 
 The Dense layer reads the LSTM's last hidden state: ``pred = h_T @ w_out + b_out``.
-:func:`lstm_regressor_loss` gives the loss and its gradient, :class:`Adam`
-takes a step, and :func:`fit_regressor` loops over epochs and batches.
+:func:`lstm_regressor_loss` gives the loss and its gradient (optionally
+truncated to the last k steps), :func:`clip_global_norm` rescales a gradient
+that is too large, :class:`Adam` takes a step, and :func:`fit_regressor` loops
+over epochs and batches.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ def predict_regressor(params: Mapping[str, Array], x: ArrayLike) -> Array:
     return _regressor_head(params, h_seq[:, -1, :])
 
 
-def lstm_regressor_loss(params: Mapping[str, Array], x: ArrayLike, y: ArrayLike) -> tuple[float, Params]:
+def lstm_regressor_loss(
+    params: Mapping[str, Array], x: ArrayLike, y: ArrayLike, truncate: int | None = None
+) -> tuple[float, Params]:
     """Mean squared error of LSTM(H) -> Dense(1) and its gradient.
 
     ``pred = h_T @ w_out + b_out`` with ``h_T`` the LSTM's last hidden state,
@@ -61,6 +65,11 @@ def lstm_regressor_loss(params: Mapping[str, Array], x: ArrayLike, y: ArrayLike)
     x : ndarray, shape (N, T, D)
     y : ndarray, shape (N,) or (N, 1)
         Targets.
+    truncate : int, optional
+        Truncated backpropagation through time: the forward pass reads all T
+        steps (the loss is unchanged), but the gradient flows back through the
+        last ``truncate`` steps only; the state entering them is treated as a
+        constant. ``None`` (or ``truncate >= T``): the full gradient.
 
     Returns
     -------
@@ -68,7 +77,16 @@ def lstm_regressor_loss(params: Mapping[str, Array], x: ArrayLike, y: ArrayLike)
     grads : dict
         The gradient of ``loss`` for every key of ``params``, same shapes.
     """
-    h_seq, cache = lstm_forward(x, *(params[k] for k in _LSTM_KEYS))
+    x = _check_sequence(x)
+    weights = [params[k] for k in _LSTM_KEYS]
+    T = x.shape[1]
+    if truncate is not None and truncate < 1:
+        raise ValueError(f"truncate must be at least 1 step, got {truncate}")
+    if truncate is None or truncate >= T:
+        h_seq, cache = lstm_forward(x, *weights)
+    else:  # the first T - k steps run forward only; their final state enters as a constant
+        h_early, early = lstm_forward(x[:, : T - truncate], *weights)
+        h_seq, cache = lstm_forward(x[:, T - truncate :], *weights, h0=h_early[:, -1], c0=early.c[:, -1])
     N = h_seq.shape[0]
     y = _float_array(y, "y", h_seq.dtype)
     if y.size != N or y.ndim > 2:
@@ -82,10 +100,33 @@ def lstm_regressor_loss(params: Mapping[str, Array], x: ArrayLike, y: ArrayLike)
     dh_seq = np.zeros_like(h_seq)
     dh_seq[:, -1, :] = dpred[:, None] * w_out[:, 0]
     grads = lstm_backward(dh_seq, cache)
-    del grads["x"]
+    for key in ("x", "h0", "c0"):
+        grads.pop(key, None)
     grads["w_out"] = h_last.T @ dpred[:, None]
     grads["b_out"] = np.array([dpred.sum()], dtype=h_seq.dtype)
     return loss, grads
+
+
+def clip_global_norm(grads: Mapping[str, Array], max_norm: float) -> tuple[Params, float]:
+    """Rescale a gradient whose global norm exceeds ``max_norm`` down to that norm.
+
+    The global norm is ``sqrt(sum over all arrays of sum(g ** 2))``. Every array
+    is multiplied by the same factor ``min(1, max_norm / norm)``, so the
+    direction of the step is kept and only its length is capped (Keras's
+    ``global_clipnorm``; its ``clipnorm`` caps each array on its own).
+
+    Returns
+    -------
+    grads : dict
+        The clipped gradient (new arrays).
+    norm : float
+        The global norm before clipping.
+    """
+    if max_norm <= 0:
+        raise ValueError(f"max_norm must be positive, got {max_norm}")
+    norm = float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads.values())))
+    factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return {k: g * factor for k, g in grads.items()}, norm
 
 
 class Adam:
@@ -164,6 +205,8 @@ def fit_regressor(
     seed: int = 0,
     x_val: ArrayLike | None = None,
     y_val: ArrayLike | None = None,
+    clipnorm: float | None = None,
+    truncate: int | None = None,
 ) -> tuple[Params, dict[str, list[float]]]:
     """Train LSTM(units) -> Dense(1) with Adam on the mean squared error.
 
@@ -186,6 +229,11 @@ def fit_regressor(
         Seeds the initialisation and the shuffling.
     x_val, y_val : ndarray, optional
         Validation windows and targets, scored after every epoch.
+    clipnorm : float, optional
+        Clip every batch's gradient to this global norm (:func:`clip_global_norm`).
+    truncate : int, optional
+        Backpropagate through the last ``truncate`` steps only (see
+        :func:`lstm_regressor_loss`).
 
     Returns
     -------
@@ -194,7 +242,8 @@ def fit_regressor(
     history : dict
         ``"loss"``: the training loss of every epoch, the mean of its batch
         losses weighted by batch size (as Keras reports it); ``"val_loss"``:
-        the validation loss after every epoch, if validation data was given.
+        the validation loss after every epoch, if validation data was given;
+        ``"grad_norm"``: the global norm of every batch's gradient, before any clipping.
     """
     x = _check_sequence(x)
     y = _float_array(y, "y", x.dtype).reshape(-1)
@@ -208,7 +257,7 @@ def fit_regressor(
     rng = np.random.default_rng(seed)
     params = init_regressor_params(x.shape[2], units, rng, x.dtype)
     optimizer = Adam(lr=lr)
-    history: dict[str, list[float]] = {"loss": []}
+    history: dict[str, list[float]] = {"loss": [], "grad_norm": []}
     if x_val is not None:
         history["val_loss"] = []
         y_val = _float_array(y_val, "y_val", x.dtype).reshape(-1)
@@ -216,8 +265,10 @@ def fit_regressor(
     for _ in range(epochs):
         total = 0.0
         for idx in _batches(x.shape[0], batch_size, rng):
-            loss, grads = lstm_regressor_loss(params, x[idx], y[idx])
-            optimizer.step(params, grads)
+            loss, grads = lstm_regressor_loss(params, x[idx], y[idx], truncate=truncate)
+            clipped, norm = clip_global_norm(grads, clipnorm if clipnorm is not None else np.inf)
+            history["grad_norm"].append(norm)
+            optimizer.step(params, clipped)
             total += loss * len(idx)
         history["loss"].append(total / x.shape[0])
         if x_val is not None:
