@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 
 
 def _date_axis(ax: plt.Axes) -> None:
@@ -107,6 +108,7 @@ def plot_losses(losses: dict[str, list[float]], ax: plt.Axes | None = None) -> p
     for name, values in losses.items():
         ax.plot(range(1, len(values) + 1), values, marker=".", label=name)
     ax.set_yscale("log")
+    ax.yaxis.set_minor_formatter(NullFormatter())  # label the decades only
     ax.set_xlabel("epoch")
     ax.set_ylabel("training loss (MSE, scaled)")
     ax.legend(fontsize=8)
