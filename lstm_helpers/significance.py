@@ -1,9 +1,12 @@
 """Is one forecast really better than another? Tests for comparing two forecasts.
 
 :func:`diebold_mariano` compares two forecasts of the same days by their
-day-by-day losses; :func:`paired_comparison` compares two models' scores
-paired by run (e.g. one RMSE per random seed); :func:`direction_test` compares
-a forecast's direction calls with the best constant answer. Inputs are checked like those of
+day-by-day losses; :func:`diebold_mariano_nw` does it with an
+autocorrelation-robust (Newey-West) variance, and :func:`autocorrelation`
+checks the plain test's assumption. :func:`paired_comparison` compares two
+models' scores paired by run (e.g. one RMSE per random seed);
+:func:`pooled_ratio_test` pools paired error ratios over stocks and seeds
+(direction calls are tested in :mod:`lstm_helpers.direction`). Inputs are checked like those of
 :mod:`lstm_helpers.metrics` (:mod:`lstm_helpers._checks`): NaN, infinite values,
 length mismatches and Series with different indexes are refused with a
 :class:`ValueError`.
@@ -18,15 +21,16 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from lstm_helpers._checks import _check_whole, _vectors
-from lstm_helpers.metrics import directional_accuracy
 
 __all__ = [
     "DieboldMarianoResult",
-    "DirectionTest",
-    "constant_directions",
+    "autocorrelation",
     "diebold_mariano",
-    "direction_test",
+    "diebold_mariano_nw",
+    "loss_differential",
+    "newey_west_lags",
     "paired_comparison",
+    "pooled_ratio_test",
 ]
 
 
@@ -180,61 +184,108 @@ def paired_comparison(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, flo
     }
 
 
-class DirectionTest(NamedTuple):
-    """Result of :func:`direction_test`."""
-
-    accuracy: float
-    """Share of the moving days whose direction the forecast got right (:func:`~lstm_helpers.metrics.directional_accuracy`)."""
-    n: int
-    """Days on which the actual value moved (ties, ``actual == previous``, are left out)."""
-    share_up: float
-    """Share of those days that went up: the score of always answering "up"."""
-    best_constant: float
-    """The better of always "up" and always "down": ``max(share_up, 1 - share_up)``."""
-    best_answer: str
-    """``"up"`` or ``"down"``, whichever constant answer scores ``best_constant``."""
-    p_value: float
-    """One-sided binomial p-value that a forecast right as often as ``best_constant`` gets at least this many days right."""
+def loss_differential(actual: ArrayLike, forecast_a: ArrayLike, forecast_b: ArrayLike) -> np.ndarray:
+    """The day-by-day squared-error difference ``d[t] = e_a[t]**2 - e_b[t]**2`` that the DM test averages."""
+    a, fa, fb = _vectors(actual=actual, forecast_a=forecast_a, forecast_b=forecast_b)
+    return (fa - a) ** 2 - (fb - a) ** 2
 
 
-def constant_directions(actual: ArrayLike, previous: ArrayLike) -> tuple[int, float]:
-    """How many days moved, and the share of them that went up.
-
-    Ties (``actual == previous``) are left out, exactly as
-    :func:`lstm_helpers.metrics.directional_accuracy` leaves them out, so that
-    ``share_up`` is the directional accuracy of always answering "up" and
-    ``1 - share_up`` that of always answering "down".
-    """
-    a, p = _vectors(actual=actual, previous=previous)
-    move = np.sign(a - p)
-    moved = move != 0
-    if not moved.any():
-        raise ValueError("actual never differs from previous: no day has a direction to forecast")
-    return int(moved.sum()), float(np.mean(move[moved] > 0))
+def autocorrelation(values: ArrayLike, max_lag: int = 10) -> np.ndarray:
+    """Sample autocorrelation of ``values`` at lags 1..``max_lag`` (the DM test at h = 1 assumes it is near 0)."""
+    (x,) = _vectors(values=values)
+    if not 1 <= max_lag < len(x):
+        raise ValueError(f"max_lag must be between 1 and {len(x) - 1}, got {max_lag}")
+    x = x - x.mean()
+    denom = float(np.sum(x * x))
+    if denom == 0:
+        raise ValueError("values are constant: the autocorrelation is undefined")
+    return np.array([float(np.sum(x[k:] * x[:-k]) / denom) for k in range(1, max_lag + 1)])
 
 
-def direction_test(actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike) -> DirectionTest:
-    """A forecast's direction calls against the best constant answer, with a one-sided binomial test.
+def newey_west_lags(n: int) -> int:
+    """The usual automatic bandwidth, ``floor(4 (n / 100) ** (2 / 9))`` (Newey & West 1994)."""
+    return int(np.floor(4 * (n / 100.0) ** (2.0 / 9.0)))
 
-    A direction score means something only beside what a forecaster gets
-    without looking: always answering "up" scores the share of up days, always
-    answering "down" the rest. The bar is the better of the two (not a coin's
-    0.5). The p-value is the chance that a forecaster right with probability
-    ``best_constant`` on each of the ``n`` moving days, independently, gets at
-    least as many right as this forecast did.
+
+def diebold_mariano_nw(
+    actual: ArrayLike, forecast_a: ArrayLike, forecast_b: ArrayLike, lags: int | None = None
+) -> DieboldMarianoResult:
+    """Diebold-Mariano test with a Newey-West (autocorrelation-robust) variance of the mean loss difference.
+
+    The plain test at h = 1 (:func:`diebold_mariano`) assumes the daily loss
+    differences are uncorrelated. This version weights their autocovariances
+    with Bartlett weights, ``V = γ_0 + 2 Σ_{k=1..L} (1 - k / (L + 1)) γ_k``
+    (with ``γ_k = (1/n) Σ_t (d[t] - d̄)(d[t-k] - d̄)``), so that a correlated
+    differential does not pass for more evidence than it is. ``DM = d̄ /
+    sqrt(V / n)``, two-sided p-value from the standard normal.
 
     Parameters
     ----------
-    actual, forecast, previous : array-like, shape (n,)
-        As for :func:`lstm_helpers.metrics.directional_accuracy`.
+    actual, forecast_a, forecast_b : array-like, shape (n,)
+    lags : int, optional
+        L; default :func:`newey_west_lags` of n.
 
     Returns
     -------
-    DirectionTest
+    DieboldMarianoResult
+        ``statistic`` negative when forecast_a has the lower mean squared error.
     """
-    accuracy = directional_accuracy(actual, forecast, previous)
-    n, share_up = constant_directions(actual, previous)
-    best = max(share_up, 1.0 - share_up)
-    correct = round(accuracy * n)
-    p_value = float(stats.binomtest(correct, n, best, alternative="greater").pvalue)
-    return DirectionTest(accuracy, n, share_up, best, "up" if share_up >= 0.5 else "down", p_value)
+    d = loss_differential(actual, forecast_a, forecast_b)
+    n = len(d)
+    if n < 3:
+        raise ValueError(f"need at least 3 days, got {n}")
+    lags = newey_west_lags(n) if lags is None else int(lags)
+    if not 0 <= lags < n:
+        raise ValueError(f"lags must be between 0 and {n - 1}, got {lags}")
+    d_mean = float(d.mean())
+    dc = d - d_mean
+    variance = float(np.sum(dc * dc) / n)
+    for k in range(1, lags + 1):
+        variance += 2.0 * (1.0 - k / (lags + 1.0)) * float(np.sum(dc[k:] * dc[:-k]) / n)
+    if variance <= 0:
+        raise ValueError("the loss differential has no variance: the two forecasts err alike on every day")
+    statistic = d_mean / np.sqrt(variance / n)
+    p_value = float(2.0 * stats.norm.sf(abs(statistic)))
+    return DieboldMarianoResult(statistic=float(statistic), p_value=p_value, mean_loss_diff=d_mean, n=n)
+
+
+def pooled_ratio_test(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, float]:
+    """Is model a's error smaller than model b's, over many (stock, seed) pairs at once?
+
+    Works on ``log(a / b)`` per pair, which is scale-free (a ratio of RMSEs on
+    one stock means the same on every stock) and symmetric (a 20% gain and a
+    20% loss cancel in log terms).
+
+    Parameters
+    ----------
+    a_values, b_values : array-like, shape (n,)
+        Positive errors of the two models, paired (same stock, same seed).
+
+    Returns
+    -------
+    dict
+        ``n``; ``mean_log_ratio`` and ``geometric_mean_ratio`` (its exponential:
+        0.9 means a's errors are 10% smaller on average); ``t_pvalue`` (one-sample
+        t-test of the log ratios against 0, two-sided); ``wilcoxon_pvalue``
+        (signed-rank, two-sided); ``a_smaller`` (pairs where a < b) and
+        ``sign_pvalue`` (two-sided binomial test of that count against n / 2).
+    """
+    a, b = _vectors(a_values=a_values, b_values=b_values)
+    if len(a) < 2:
+        raise ValueError(f"a pooled test needs at least 2 pairs, got {len(a)}")
+    if (a <= 0).any() or (b <= 0).any():
+        raise ValueError("errors must be positive to take their log ratio")
+    log_ratio = np.log(a / b)
+    if np.ptp(log_ratio) == 0:
+        raise ValueError("every log ratio is the same (zero spread): the tests are undefined")
+    smaller = int(np.sum(log_ratio < 0))
+    ties = int(np.sum(log_ratio == 0))
+    return {
+        "n": len(a),
+        "mean_log_ratio": float(log_ratio.mean()),
+        "geometric_mean_ratio": float(np.exp(log_ratio.mean())),
+        "t_pvalue": float(stats.ttest_1samp(log_ratio, 0.0).pvalue),
+        "wilcoxon_pvalue": float(stats.wilcoxon(log_ratio).pvalue),
+        "a_smaller": smaller,
+        "sign_pvalue": float(stats.binomtest(smaller, len(a) - ties, 0.5).pvalue) if len(a) > ties else float("nan"),
+    }

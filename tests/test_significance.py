@@ -142,37 +142,48 @@ def test_paired_comparison_errors():
 
 
 # --------------------------------------------------------------------------
-# Direction calls against the best constant answer
+# Newey-West DM, the loss differential's autocorrelation, the pooled test
 # --------------------------------------------------------------------------
 
 
-def test_constant_directions_leave_ties_out_like_directional_accuracy():
-    from lstm_helpers.metrics import directional_accuracy
-    from lstm_helpers.significance import constant_directions
+def test_newey_west_dm_worked_by_hand():
+    from lstm_helpers.significance import diebold_mariano_nw, loss_differential
 
-    previous = np.array([10.0, 10.0, 10.0, 10.0, 10.0, 10.0])
-    actual = np.array([11.0, 9.0, 9.0, 10.0, 8.0, 10.0])  # up, down, down, tie, down, tie
-    n, share_up = constant_directions(actual, previous)
-    assert (n, share_up) == (4, 0.25)
-    # the constant answers scored by the metric agree with the shares, ties counted the same way
-    assert directional_accuracy(actual, previous + 1.0, previous) == share_up
-    assert directional_accuracy(actual, previous - 1.0, previous) == 1.0 - share_up
-    with pytest.raises(ValueError, match="no day has a direction"):
-        constant_directions(previous, previous)
+    actual = np.zeros(4)
+    forecast_b = np.ones(4)  # squared errors 1
+    forecast_a = np.sqrt([2.0, 0.0, 3.0, 3.0])  # squared errors 2, 0, 3, 3: d = 1, -1, 2, 2
+    d = loss_differential(actual, forecast_a, forecast_b)
+    np.testing.assert_allclose(d, [1.0, -1.0, 2.0, 2.0])
+    # d mean 1; deviations 0, -2, 1, 1; gamma_0 = 6/4 = 1.5; gamma_1 = (0*-2 + -2*1 + 1*1)/4 = -0.25
+    # L = 1: V = 1.5 + 2 * (1 - 1/2) * (-0.25) = 1.25; DM = 1 / sqrt(1.25 / 4)
+    result = diebold_mariano_nw(actual, forecast_a, forecast_b, lags=1)
+    assert result.statistic == pytest.approx(1 / np.sqrt(1.25 / 4))
+    assert result.p_value == pytest.approx(2 * stats.norm.sf(1 / np.sqrt(1.25 / 4)))
+    # with no lags it is the plain variance gamma_0
+    assert diebold_mariano_nw(actual, forecast_a, forecast_b, lags=0).statistic == pytest.approx(1 / np.sqrt(1.5 / 4))
 
 
-def test_direction_test_bar_is_the_best_constant_answer_worked_by_hand():
-    from lstm_helpers.significance import direction_test
+def test_newey_west_lags_and_autocorrelation():
+    from lstm_helpers.significance import autocorrelation, newey_west_lags
 
-    # 10 moving days, 7 down: always "down" scores 0.7, the bar. A forecast right on 9 of 10:
-    previous = np.full(11, 100.0)
-    actual = previous + np.array([1, 1, 1, -1, -1, -1, -1, -1, -1, -1, 0], dtype=float)
-    forecast = previous - 1.0
-    forecast[:2] = 101.0  # right on the first two up days, wrong on the third; right on every down day
-    result = direction_test(actual, forecast, previous)
-    assert result.n == 10 and result.accuracy == 0.9 and result.best_answer == "down"
-    assert result.best_constant == pytest.approx(0.7)
-    # P(X >= 9) for X ~ Binomial(10, 0.7) = 10 * 0.7^9 * 0.3 + 0.7^10
-    assert result.p_value == pytest.approx(10 * 0.7**9 * 0.3 + 0.7**10)
-    # always "down" itself is not better than the bar
-    assert direction_test(actual, previous - 1.0, previous).p_value > 0.5
+    assert newey_west_lags(251) == 4  # floor(4 * 2.51 ** (2/9))
+    assert newey_west_lags(100) == 4 and newey_west_lags(20) == 2
+    alternating = np.array([1.0, -1.0] * 50)
+    np.testing.assert_allclose(autocorrelation(alternating, 2), [-0.99, 0.98])
+    with pytest.raises(ValueError, match="constant"):
+        autocorrelation(np.ones(10), 2)
+
+
+def test_pooled_ratio_test_worked_by_hand():
+    from lstm_helpers.significance import pooled_ratio_test
+
+    a = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    b = a * np.exp([0.1, 0.2, 0.1, 0.3, -0.1, 0.2])  # log(a / b) = -0.1, -0.2, -0.1, -0.3, 0.1, -0.2
+    result = pooled_ratio_test(a, b)
+    assert result["n"] == 6 and result["a_smaller"] == 5
+    assert result["mean_log_ratio"] == pytest.approx(-0.8 / 6)
+    assert result["geometric_mean_ratio"] == pytest.approx(np.exp(-0.8 / 6))
+    assert result["sign_pvalue"] == pytest.approx(stats.binomtest(5, 6, 0.5).pvalue)
+    assert result["t_pvalue"] == pytest.approx(stats.ttest_1samp(np.log(a / b), 0.0).pvalue)
+    with pytest.raises(ValueError, match="positive"):
+        pooled_ratio_test([1.0, -1.0], [1.0, 1.0])

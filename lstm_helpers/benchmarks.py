@@ -1,0 +1,164 @@
+"""Benchmarks fitted on the training years: the forecasts a model must beat besides persistence.
+
+Each is one-step-ahead: the forecast of day t uses prices up to day t - 1 and
+parameters estimated on the training years only (``train_end`` and before),
+so a test-period price never changes a parameter (``tests/test_benchmarks.py``
+perturbs later prices to check it).
+
+- :func:`drift`: the random walk with drift (Hyndman & Athanasopoulos,
+  *Forecasting: Principles and Practice*, "drift method"): yesterday's value
+  plus the mean daily change of the training years.
+- :func:`ar_returns`: a linear autoregression on daily log returns, its order
+  chosen on the training years by the Bayesian information criterion, fitted
+  by least squares.
+- :func:`close_based`: tomorrow's ``High`` from today's ``Close``, times the
+  mean ratio of the next day's ``High`` to the day's ``Close`` in the training
+  years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lstm_helpers.baselines import _check_series
+
+
+def _training(series: pd.Series, train_end: str | pd.Timestamp, need: int, what: str) -> pd.Series:
+    train = series.loc[:train_end]
+    if len(train) < need:
+        raise ValueError(f"{what} needs at least {need} training days up to {train_end}; got {len(train)}")
+    return train
+
+
+def drift(series: pd.Series, train_end: str | pd.Timestamp) -> pd.Series:
+    """Random walk with drift: ``forecast[t] = series[t - 1] + mean daily change of the training years``.
+
+    Parameters
+    ----------
+    series : Series
+        Daily prices, sorted dates, no NaN.
+    train_end : str or Timestamp
+        Last training day (or period, e.g. ``"2016"``); the drift is estimated
+        on ``series.loc[:train_end]``.
+
+    Returns
+    -------
+    Series
+        Same index; NaN on the first day.
+    """
+    series = _check_series(series)
+    train = _training(series, train_end, 2, "the drift")
+    step = (train.iloc[-1] - train.iloc[0]) / (len(train) - 1)  # the mean of train.diff()
+    return (series.shift(1) + step).rename(f"{series.name or 'series'} drift")
+
+
+@dataclass(frozen=True)
+class ARFit:
+    """A linear autoregression on log returns, as :func:`fit_ar_returns` chose and fitted it.
+
+    Attributes
+    ----------
+    order : int
+        p, the number of lagged returns (0: a constant mean return).
+    coef : ndarray, shape (p + 1,)
+        Intercept, then the coefficients of lags 1..p.
+    bic : dict of int -> float
+        The criterion of every order tried, on the same training returns.
+    """
+
+    order: int
+    coef: np.ndarray
+    bic: dict[int, float]
+
+
+def _lagged(returns: np.ndarray, order: int, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Design matrix [1, r_{t-1}, ..., r_{t-p}] and targets r_t for t = start .. len - 1."""
+    rows = np.arange(start, len(returns))
+    design = np.column_stack([np.ones(len(rows))] + [returns[rows - k] for k in range(1, order + 1)])
+    return design, returns[rows]
+
+
+def fit_ar_returns(series: pd.Series, train_end: str | pd.Timestamp, max_order: int = 10) -> ARFit:
+    """Choose and fit an AR(p) on the training years' daily log returns.
+
+    Every order 0..``max_order`` is fitted by least squares on the same
+    training returns (those from day ``max_order + 1`` on, so that every order
+    has its lags), and the one with the lowest BIC,
+    ``n log(RSS / n) + (p + 1) log n``, is kept.
+    """
+    if max_order < 0:
+        raise ValueError(f"max_order must be at least 0, got {max_order}")
+    series = _check_series(series)
+    train = _training(series, train_end, max_order + 30, "the autoregression")
+    returns = np.diff(np.log(train.to_numpy(dtype=float)))
+    fits, bic = {}, {}
+    for p in range(max_order + 1):
+        design, target = _lagged(returns, p, max_order)
+        coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+        rss = float(np.sum((target - design @ coef) ** 2))
+        n = len(target)
+        bic[p] = n * np.log(rss / n) + (p + 1) * np.log(n)
+        fits[p] = coef
+    best = min(bic, key=bic.get)
+    return ARFit(best, fits[best], bic)
+
+
+def ar_returns(series: pd.Series, train_end: str | pd.Timestamp, max_order: int = 10) -> tuple[pd.Series, ARFit]:
+    """One-step forecasts of an AR(p) on log returns: ``series[t - 1] * exp(predicted return of day t)``.
+
+    The order and the coefficients come from the training years only
+    (:func:`fit_ar_returns`); the forecast of day t reads the returns up to
+    day t - 1.
+
+    Returns
+    -------
+    forecast : Series
+        Same index; NaN on the first ``p + 1`` days.
+    fit : ARFit
+    """
+    series = _check_series(series)
+    fit = fit_ar_returns(series, train_end, max_order)
+    log_price = np.log(series.to_numpy(dtype=float))
+    returns = np.full(len(series), np.nan)
+    returns[1:] = np.diff(log_price)  # returns[t] = log p_t - log p_{t-1}
+    predicted = np.full(len(series), fit.coef[0])
+    for k in range(1, fit.order + 1):
+        lagged = np.full(len(series), np.nan)
+        lagged[k:] = returns[:-k]  # r_{t-k}
+        predicted = predicted + fit.coef[k] * lagged
+    forecast = np.full(len(series), np.nan)
+    forecast[1:] = np.exp(log_price[:-1] + predicted[1:])
+    return pd.Series(forecast, index=series.index, name=f"{series.name or 'series'} AR({fit.order})"), fit
+
+
+def close_based(frame: pd.DataFrame, train_end: str | pd.Timestamp, target: str = "High") -> pd.Series:
+    """Tomorrow's ``target`` from today's ``Close``: ``Close[t - 1] * m``.
+
+    ``m`` is the mean, over the training years, of ``target[t] / Close[t - 1]``
+    (how far above yesterday's close the day's High typically reaches).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Daily prices with a ``Close`` column and the ``target`` column.
+    train_end : str or Timestamp
+        Last training day (or period).
+    target : str, default "High"
+
+    Returns
+    -------
+    Series
+        Same index; NaN on the first day and wherever the previous Close is missing.
+    """
+    for column in ("Close", target):
+        if column not in frame.columns:
+            raise ValueError(f"the Close-based forecast needs a {column!r} column; the frame has {list(frame.columns)}")
+    close = frame["Close"].astype(float)
+    ratio = frame[target].astype(float) / close.shift(1)
+    train = ratio.loc[:train_end].dropna()
+    if train.empty:
+        raise ValueError(f"no training day up to {train_end} with both {target} and the previous Close")
+    return (close.shift(1) * float(train.mean())).rename(f"{target} from Close")

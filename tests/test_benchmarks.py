@@ -1,0 +1,70 @@
+"""Tests of lstm_helpers.benchmarks: drift, AR on returns, the Close-based forecast; no look-ahead."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_helpers.benchmarks import ar_returns, close_based, drift, fit_ar_returns
+
+
+@pytest.fixture(scope="module")
+def frame():
+    days = pd.bdate_range("2014-01-01", "2017-12-29")
+    rng = np.random.default_rng(3)
+    close = 50 * np.exp(np.cumsum(rng.normal(0.0005, 0.01, len(days))))
+    high = close * (1 + np.abs(rng.normal(0.004, 0.003, len(days))))
+    return pd.DataFrame({"High": high, "Close": close}, index=days)
+
+
+def test_drift_worked_by_hand():
+    days = pd.bdate_range("2017-01-02", periods=5)
+    s = pd.Series([10.0, 12.0, 14.0, 20.0, 21.0], index=days)
+    f = drift(s, days[2])  # training 10, 12, 14: mean change 2
+    assert np.isnan(f.iloc[0])
+    np.testing.assert_allclose(f.iloc[1:], [12.0, 14.0, 16.0, 22.0])
+
+
+def test_ar_recovers_a_known_autoregression():
+    rng = np.random.default_rng(0)
+    n = 4000
+    r = np.zeros(n)
+    for t in range(2, n):
+        r[t] = 0.0002 + 0.4 * r[t - 1] - 0.2 * r[t - 2] + rng.normal(0, 0.01)
+    s = pd.Series(100 * np.exp(np.cumsum(r)), index=pd.bdate_range("2000-01-03", periods=n))
+    fit = fit_ar_returns(s, s.index[3000], max_order=6)
+    assert fit.order == 2
+    np.testing.assert_allclose(fit.coef[1:], [0.4, -0.2], atol=0.05)
+    forecast, _ = ar_returns(s, s.index[3000], max_order=6)
+    t = 3500  # the forecast of day t from the prices up to t - 1, by hand
+    lr = np.diff(np.log(s.to_numpy()))
+    by_hand = s.iloc[t - 1] * np.exp(fit.coef[0] + fit.coef[1] * lr[t - 2] + fit.coef[2] * lr[t - 3])
+    assert forecast.iloc[t] == pytest.approx(by_hand)
+
+
+def test_close_based_worked_by_hand():
+    days = pd.bdate_range("2017-01-02", periods=4)
+    f = pd.DataFrame({"Close": [10.0, 20.0, 10.0, 30.0], "High": [11.0, 22.0, 30.0, 31.0]}, index=days)
+    # training days 2..3: High / previous Close = 22/10 and 30/20 -> mean 1.85
+    out = close_based(f, days[2])
+    assert np.isnan(out.iloc[0])
+    np.testing.assert_allclose(out.iloc[1:], [18.5, 37.0, 18.5])
+    with pytest.raises(ValueError, match="'Close' column"):
+        close_based(f.drop(columns="Close"), days[2])
+
+
+@pytest.mark.parametrize("name", ["drift", "ar", "close"])
+def test_a_test_period_price_changes_no_earlier_forecast_and_no_parameter(frame, name):
+    def run(fr):
+        if name == "drift":
+            return drift(fr["High"], "2016")
+        if name == "ar":
+            return ar_returns(fr["High"], "2016")[0]
+        return close_based(fr, "2016")
+
+    base = run(frame)
+    changed = frame.copy()
+    day = changed.index.get_loc(pd.Timestamp("2017-06-15"))
+    changed.iloc[day] = changed.iloc[day] * 3  # High and Close of one test day
+    after = run(changed)
+    pd.testing.assert_series_equal(base.iloc[: day + 1], after.iloc[: day + 1])  # up to and including that day
+    assert not np.isclose(base.iloc[day + 1], after.iloc[day + 1])  # the next day reads it
