@@ -12,8 +12,7 @@ perturbs later prices to check it).
   chosen on the training years by the Bayesian information criterion, fitted
   by least squares.
 - :func:`close_based`: tomorrow's ``High`` from today's ``Close``, times the
-  mean ratio of the next day's ``High`` to the day's ``Close`` in the training
-  years.
+  mean ratio of a day's ``High`` to its ``Close`` in the training years.
 """
 
 from __future__ import annotations
@@ -137,8 +136,10 @@ def ar_returns(series: pd.Series, train_end: str | pd.Timestamp, max_order: int 
 def close_based(frame: pd.DataFrame, train_end: str | pd.Timestamp, target: str = "High") -> pd.Series:
     """Tomorrow's ``target`` from today's ``Close``: ``Close[t - 1] * m``.
 
-    ``m`` is the mean, over the training years, of ``target[t] / Close[t - 1]``
-    (how far above yesterday's close the day's High typically reaches).
+    ``m`` is the mean, over the training years, of ``target[t] / Close[t]``
+    (how far above a day's close its High lies). Read as a random walk of the
+    Close: tomorrow's Close is expected at today's, and tomorrow's High that
+    typical distance above it.
 
     Parameters
     ----------
@@ -157,8 +158,8 @@ def close_based(frame: pd.DataFrame, train_end: str | pd.Timestamp, target: str 
         if column not in frame.columns:
             raise ValueError(f"the Close-based forecast needs a {column!r} column; the frame has {list(frame.columns)}")
     close = frame["Close"].astype(float)
-    ratio = frame[target].astype(float) / close.shift(1)
+    ratio = frame[target].astype(float) / close
     train = ratio.loc[:train_end].dropna()
     if train.empty:
-        raise ValueError(f"no training day up to {train_end} with both {target} and the previous Close")
+        raise ValueError(f"no training day up to {train_end} with both {target} and Close")
     return (close.shift(1) * float(train.mean())).rename(f"{target} from Close")

@@ -44,10 +44,10 @@ def test_ar_recovers_a_known_autoregression():
 def test_close_based_worked_by_hand():
     days = pd.bdate_range("2017-01-02", periods=4)
     f = pd.DataFrame({"Close": [10.0, 20.0, 10.0, 30.0], "High": [11.0, 22.0, 30.0, 31.0]}, index=days)
-    # training days 2..3: High / previous Close = 22/10 and 30/20 -> mean 1.85
+    # training days 0..2: High / Close = 1.1, 1.1, 3.0 -> mean 5.2 / 3
     out = close_based(f, days[2])
     assert np.isnan(out.iloc[0])
-    np.testing.assert_allclose(out.iloc[1:], [18.5, 37.0, 18.5])
+    np.testing.assert_allclose(out.iloc[1:], np.array([10.0, 20.0, 10.0]) * 5.2 / 3)
     with pytest.raises(ValueError, match="'Close' column"):
         close_based(f.drop(columns="Close"), days[2])
 
