@@ -16,11 +16,13 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.baselines import forecast_table
+from lstm_helpers.benchmarks import ar_returns, close_based, drift
 from lstm_helpers.forecasting import Job, train_many, with_validation_year
 from lstm_helpers.metrics import evaluate
 from lstm_helpers.models import DEFAULT, IMPROVED, ModelConfig
 from lstm_helpers.periods import Split, choose_split
-from lstm_helpers.significance import diebold_mariano
+from lstm_helpers.scaled_errors import mase, naive_scale
+from lstm_helpers.significance import diebold_mariano, diebold_mariano_nw
 from lstm_helpers.windows import variant_windows
 
 REPORT_RMSE: dict[tuple[str, str], float] = {
@@ -109,6 +111,7 @@ def run_comparison(
     split = split or choose_split(prices)
     jobs, keys = [], []
     out = Comparison(runs=pd.DataFrame())
+    scales = {t: naive_scale(frame[target].loc[: split.train_end]) for t, frame in prices.items()}
     for ticker, frame in prices.items():
         series = frame[target]
         for name, (config, transform) in models.items():
@@ -126,11 +129,13 @@ def run_comparison(
     rows = []
     for (ticker, name, seed), result in zip(keys, results, strict=True):
         actual, previous = out.actual[ticker], out.previous[ticker]
-        scores = evaluate(actual, result.predictions, previous)
+        scores = _scale_free(evaluate(actual, result.predictions, previous), actual, result.predictions,
+                             scales[ticker])
         try:
             dm = diebold_mariano(actual, result.predictions, previous)
+            dm_nw = diebold_mariano_nw(actual, result.predictions, previous)
         except ValueError:  # e.g. a forecast identical to persistence: no loss difference to test
-            dm = None
+            dm = dm_nw = None
         rows.append(
             {
                 "ticker": ticker,
@@ -139,6 +144,7 @@ def run_comparison(
                 **scores,
                 "dm_vs_persistence": np.nan if dm is None else dm.statistic,
                 "dm_p": np.nan if dm is None else dm.p_value,
+                "dm_p_nw": np.nan if dm_nw is None else dm_nw.p_value,
                 "epochs": len(result.loss),
                 "seconds": result.seconds,
                 "cached": result.cached,
@@ -149,6 +155,11 @@ def run_comparison(
     return out
 
 
+def _scale_free(scores: dict, actual: np.ndarray, forecast: np.ndarray, scale: float) -> dict:
+    """Add the scale-free columns: ``mase`` and ``rmse_ratio`` (RMSE / persistence's, i.e. 1 - skill)."""
+    return {**scores, "mase": mase(actual, forecast, scale), "rmse_ratio": 1.0 - scores["skill"]}
+
+
 def baseline_runs(
     prices: dict[str, pd.DataFrame],
     target: str = "High",
@@ -156,17 +167,32 @@ def baseline_runs(
     decay: float = 0.5,
     split: Split | None = None,
 ) -> pd.DataFrame:
-    """Persistence, SMA and EMA scored on the test days, one row per ticker and baseline.
+    """The baselines and benchmarks scored on the test days, one row per ticker and forecast.
 
-    The rows have the same columns as :attr:`Comparison.runs` (seed is 0).
+    Persistence, SMA and EMA (the baselines lesson's first three), then the
+    benchmarks fitted on the training years (:mod:`lstm_helpers.benchmarks`):
+    drift, the AR on returns and, when the frame has a ``Close`` column and
+    the target is another, the target from the Close. The rows have the
+    columns of :attr:`Comparison.runs` (seed is 0).
     """
     split = split or choose_split(prices)
     rows = []
     for ticker, frame in prices.items():
-        table = forecast_table(frame[target], split.test_start, split.test_end, window=window, decay=decay)
-        for name, column in (("persistence", "persistence"), (f"SMA({window})", "sma"), (f"EMA({decay})", "ema")):
-            scores = evaluate(table["actual"], table[column], table["persistence"])
-            rows.append({"ticker": ticker, "model": name, "seed": 0, **scores})
+        series = frame[target]
+        table = forecast_table(series, split.test_start, split.test_end, window=window, decay=decay)
+        forecasts = {"persistence": table["persistence"], f"SMA({window})": table["sma"], f"EMA({decay})": table["ema"],
+                     "drift": drift(series, split.train_end).loc[table.index]}
+        ar, fit = ar_returns(series, split.train_end)
+        forecasts[f"AR({fit.order}) on returns"] = ar.loc[table.index]
+        if "Close" in frame.columns and target != "Close":
+            forecasts[f"{target} from Close"] = close_based(frame, split.train_end, target).loc[table.index]
+        scale = naive_scale(series.loc[: split.train_end])
+        for name, forecast in forecasts.items():
+            if forecast.isna().any():  # e.g. a missing Close: the benchmark cannot forecast that day
+                continue
+            scores = evaluate(table["actual"], forecast, table["persistence"])
+            rows.append({"ticker": ticker, "model": name, "seed": 0,
+                         **_scale_free(scores, table["actual"].to_numpy(), forecast.to_numpy(), scale)})
     return pd.DataFrame(rows)
 
 
@@ -200,7 +226,7 @@ def format_summary(summary: pd.DataFrame, metrics: tuple[str, ...] = ("rmse", "b
     """The summary as text cells ``mean ± std`` (just ``mean`` for a single run), for printing."""
     cells = {}
     for m in metrics:
-        digits = 3 if m == "directional_accuracy" else 2
+        digits = 3 if m in ("directional_accuracy", "rmse_ratio", "mase") else 2
         mean, std = summary[f"{m}_mean"], summary[f"{m}_std"]
         cells[m] = [
             f"{a:.{digits}f}" if np.isnan(b) else f"{a:.{digits}f} ± {b:.{digits}f}"
