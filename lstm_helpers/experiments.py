@@ -20,6 +20,7 @@ from lstm_helpers.benchmarks import ar_returns, close_based, drift
 from lstm_helpers.forecasting import Job, train_many, with_validation_year
 from lstm_helpers.metrics import evaluate
 from lstm_helpers.models import DEFAULT, IMPROVED, ModelConfig
+from lstm_helpers.ohlc_windows import ohlc_windows
 from lstm_helpers.periods import Split, choose_split
 from lstm_helpers.scaled_errors import mase, naive_scale
 from lstm_helpers.significance import diebold_mariano, diebold_mariano_nw
@@ -47,6 +48,9 @@ MODELS: dict[str, tuple[ModelConfig, str]] = {
     "GRU": (replace(_VARIANT, name="gru", cell="gru"), "level"),
     "Bidirectional LSTM": (replace(_VARIANT, name="bilstm", bidirectional=True), "level"),
 }
+
+OHLC_MODEL: dict[str, tuple[ModelConfig, str]] = {"LSTM OHLC": (replace(_VARIANT, name="ohlc"), "ohlc")}
+"""An LSTM given the Open, High, Low and Close of each day (:mod:`lstm_helpers.ohlc_windows`)."""
 """Model name -> (configuration, transform). The report's two models keep its
 epochs and batches; the others stop early on the 2016 part of the training years."""
 
@@ -115,7 +119,13 @@ def run_comparison(
     for ticker, frame in prices.items():
         series = frame[target]
         for name, (config, transform) in models.items():
-            data = variant_windows(series, transform, **split.windows())
+            if transform == "ohlc":
+                data, filled = ohlc_windows(frame, target, **split.windows())
+                if filled:
+                    print(f"note: {ticker}: Open, High or Low missing on {', '.join(str(d.date()) for d in filled)}; "
+                          "filled with the day's Close for the OHLC windows")
+            else:
+                data = variant_windows(series, transform, **split.windows())
             config = with_validation_year(config, split.train_year)
             out.actual[ticker], out.previous[ticker], out.dates[ticker] = (
                 data.test_actual,

@@ -90,6 +90,9 @@ class WindowedData:
     scale : float
         For ``log_return`` and ``relative``: the training standard deviation
         that model outputs are multiplied by.
+    reference : ndarray, optional
+        For ``close_relative`` (:mod:`lstm_helpers.ohlc_windows`): the previous
+        day's Close of each test day, which outputs are relative to.
     """
 
     X_train: np.ndarray
@@ -105,6 +108,7 @@ class WindowedData:
     train_dates: pd.DatetimeIndex | None = None
     transform: str = "level"
     scale: float = 1.0
+    reference: np.ndarray | None = None
 
     def inverse(self, scaled: np.ndarray) -> np.ndarray:
         """Map scaled price levels back to prices, shape (n,) -> (n,)."""
@@ -127,6 +131,8 @@ class WindowedData:
             return self.test_previous * np.exp(outputs * self.scale)
         if self.transform == "relative":
             return self.test_previous * (1.0 + outputs * self.scale)
+        if self.transform == "close_relative":  # lstm_helpers.ohlc_windows: relative to the previous Close
+            return self.reference * (1.0 + outputs * self.scale)
         raise ValueError(f"unknown transform {self.transform!r}")
 
 

@@ -1,0 +1,52 @@
+"""Tests of lstm_helpers.ohlc_windows: four prices per day, relative to the last Close."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_helpers.benchmarks import close_based
+from lstm_helpers.ohlc_windows import ohlc_windows
+from lstm_helpers.windows import report_windows
+
+
+@pytest.fixture(scope="module")
+def frame():
+    days = pd.bdate_range("2015-01-01", "2017-12-29")
+    rng = np.random.default_rng(4)
+    close = 30 * np.exp(np.cumsum(rng.normal(0.0004, 0.012, len(days))))
+    open_ = close * np.exp(rng.normal(0, 0.004, len(days)))
+    high = np.maximum(open_, close) * (1 + np.abs(rng.normal(0, 0.005, len(days))))
+    low = np.minimum(open_, close) * (1 - np.abs(rng.normal(0, 0.005, len(days))))
+    return pd.DataFrame({"Open": open_, "High": high, "Low": low, "Close": close}, index=days)
+
+
+def test_shapes_days_and_values(frame):
+    data, filled = ohlc_windows(frame, "High", "2016", "2017", "2017", window=10)
+    base = report_windows(frame["High"], "2016", "2017", "2017", window=10)
+    assert filled == [] and data.X_train.shape[1:] == (10, 4) and data.test_dates.equals(base.test_dates)
+    np.testing.assert_array_equal(data.test_previous, base.test_previous)
+    # the first test window: the 10 days before the first test day, over their last Close, minus 1, over the scale
+    first = frame.index.get_loc(data.test_dates[0])
+    rows = frame.iloc[first - 10 : first][["Open", "High", "Low", "Close"]].to_numpy()
+    np.testing.assert_allclose(data.X_test[0] * data.scale, rows / rows[-1, 3] - 1.0)
+    np.testing.assert_allclose(data.reference, frame["Close"].shift(1).loc[data.test_dates].to_numpy())
+    np.testing.assert_allclose(data.to_prices(data.y_test), data.test_actual)  # the targets map back exactly
+
+
+def test_the_close_based_rule_is_one_constant_output(frame):
+    data, _ = ohlc_windows(frame, "High", "2016", "2017", "2017", window=10)
+    m = float((frame["High"] / frame["Close"]).loc[:"2016"].mean())
+    rule = data.to_prices(np.full(len(data.test_dates), (m - 1.0) / data.scale))
+    np.testing.assert_allclose(rule, close_based(frame, "2016").loc[data.test_dates].to_numpy())
+
+
+def test_missing_values(frame):
+    gappy = frame.copy()
+    gappy.loc[pd.Timestamp("2017-03-01"), "Low"] = np.nan
+    data, filled = ohlc_windows(gappy, "High", "2016", "2017", "2017", window=10)
+    assert filled == [pd.Timestamp("2017-03-01")] and np.isfinite(data.X_test).all()
+    gappy.loc[pd.Timestamp("2017-03-02"), "Close"] = np.nan
+    with pytest.raises(ValueError, match="need a Close on every day"):
+        ohlc_windows(gappy, "High", "2016", "2017", "2017", window=10)
+    with pytest.raises(ValueError, match="missing Open"):
+        ohlc_windows(frame.drop(columns="Open"), "High", "2016", "2017", "2017", window=10)
