@@ -2,7 +2,9 @@
 
 One test year says little; several folds show whether a result holds. Each
 model's early-stopping slice moves with the fold to its last training year
-(:func:`fold_config`), and persistence and the EMA are scored on every fold.
+(:func:`fold_config`), and persistence, the EMA and the benchmarks of
+:mod:`lstm_helpers.benchmarks` (fitted on each fold's training years) are
+scored on every fold.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.baselines import exponential_moving_average
+from lstm_helpers.benchmarks import ar_returns, close_based, drift
 from lstm_helpers.forecasting import Job, train_many, with_validation_year
 from lstm_helpers.metrics import evaluate
 from lstm_helpers.windows import WindowedData, variant_windows
@@ -53,7 +56,8 @@ def walk_forward(
 ) -> tuple[pd.DataFrame, dict[tuple[str, int, str, int], np.ndarray], dict[tuple[str, int], WindowedData]]:
     """Rolling-origin evaluation: for each year Y in ``years``, train up to Y - 1 and test on Y.
 
-    Persistence and the EMA are scored on every fold too. Each model's
+    Persistence, the EMA, drift, the AR on returns and (with a ``Close``
+    column) the target from the Close are scored on every fold too. Each model's
     early-stopping slice is the last training year of its fold.
 
     Returns
@@ -86,6 +90,13 @@ def walk_forward(
         ema = exponential_moving_average(prices[ticker][target], decay).loc[fold.test_dates].to_numpy()
         predictions[(ticker, year, "persistence", 0)] = fold.test_previous
         predictions[(ticker, year, f"EMA({decay})", 0)] = ema
+        series, train_end = prices[ticker][target], str(year - 1)  # benchmarks fitted on the fold's training years
+        predictions[(ticker, year, "drift", 0)] = drift(series, train_end).loc[fold.test_dates].to_numpy()
+        predictions[(ticker, year, "AR on returns", 0)] = ar_returns(series, train_end)[0].loc[fold.test_dates].to_numpy()
+        if "Close" in prices[ticker].columns and target != "Close":
+            rule = close_based(prices[ticker], train_end, target).loc[fold.test_dates]
+            if not rule.isna().any():
+                predictions[(ticker, year, f"{target} from Close", 0)] = rule.to_numpy()
     for (ticker, year, name, seed), forecast in predictions.items():
         fold = folds[(ticker, year)]
         scores = evaluate(fold.test_actual, forecast, fold.test_previous)

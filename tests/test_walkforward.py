@@ -23,7 +23,11 @@ def test_walk_forward_scores_every_fold_with_baselines(series, tmp_cache):
     runs, preds, folds = walk_forward({"SYN": pd.DataFrame({"High": series})}, [2016, 2017],
                                       {"tiny": (tiny, "level")}, seeds=[0], workers=1)
     assert set(runs["fold"]) == {2016, 2017}
-    assert set(runs["model"]) == {"tiny", "persistence", "EMA(0.5)"}
+    assert set(runs["model"]) == {"tiny", "persistence", "EMA(0.5)", "drift", "AR on returns"}  # no Close column
+    # the fold's benchmarks are fitted on the fold's training years: the 2016 fold's drift is 2015's
+    train = series.loc[:"2015"]
+    step = (train.iloc[-1] - train.iloc[0]) / (len(train) - 1)
+    np.testing.assert_allclose(preds[("SYN", 2016, "drift", 0)], folds[("SYN", 2016)].test_previous + step)
     persistence = runs[runs["model"] == "persistence"].set_index("fold")["skill"]
     assert (persistence == 0).all()
     assert len(preds[("SYN", 2016, "tiny", 0)]) == len(folds[("SYN", 2016)].test_dates)
