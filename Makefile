@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.lstm-course-installed
 # Extra options for the runner, e.g. make course ARGS="--profile quick --only 04"
 ARGS   ?=
 
-.PHONY: setup course test lab lint publish clean-cache clean
+.PHONY: setup course test lab lint publish exercises clean-cache clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,10 @@ lint: $(STAMP)
 # Copy the notebooks of a finished standard `make course` run into notebooks/.
 publish: $(STAMP)
 	$(PY) -m lstm_helpers.course --publish
+
+# Write the learner copies of the lessons (solutions taken out, outputs cleared) into exercises/.
+exercises: $(STAMP)
+	$(PY) -m lstm_helpers.course --exercises
 
 clean-cache: $(STAMP)
 	$(PY) -m lstm_helpers.cache clear

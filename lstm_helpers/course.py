@@ -3,7 +3,9 @@
 The executed notebooks go to an output folder (default ``build/notebooks/``),
 never over the sources; :mod:`lstm_helpers.runner` executes them and
 :mod:`lstm_helpers.publishing` copies a finished standard run back
-(``--publish``, ``make publish``).
+(``--publish``, ``make publish``). ``--exercises`` (``make exercises``) writes
+the learner copies of the lessons into ``exercises/`` (see
+:mod:`lstm_helpers.exercise_copies`).
 
 Trained models come from the local cache or the published results when their
 key matches, else they train (see :mod:`lstm_helpers.scheduler`).
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from lstm_helpers import profiles
 from lstm_helpers.cache import RETRAIN_ENV
+from lstm_helpers.exercise_copies import EXERCISE_DIR, write_copies
 from lstm_helpers.paths import BUILD_DIR, NOTEBOOK_DIR
 from lstm_helpers.periods import choose_split
 from lstm_helpers.profiles import DEFAULT_PROFILE, PROFILE_NAMES
@@ -76,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="copy a finished standard run from --output into notebooks/ (runs nothing)",
     )
+    parser.add_argument(
+        "--exercises",
+        action="store_true",
+        help="write the learner copies of the lessons (solutions out, outputs cleared) into exercises/ (runs nothing)",
+    )
     parser.add_argument("--retrain", action="store_true",
                         help="ignore the local cache and the published results: train every model")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -89,6 +97,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {err}", file=sys.stderr)
             return 2
         print(f"published {len(written)} notebooks into {args.source}")
+        return 0
+
+    if args.exercises:
+        try:
+            written = write_copies(args.source, EXERCISE_DIR)
+        except ValueError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        print(f"{len(written)} learner cop{'y' if len(written) == 1 else 'ies'} written into {EXERCISE_DIR}"
+              + (" (all were up to date)" if not written else ""))
         return 0
 
     try:

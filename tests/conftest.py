@@ -83,3 +83,41 @@ def lessons(tmp_path):
     return src
 
 
+
+
+# --------------------------------------------------------------------------
+# Exercise checks under nbval: a lesson's solution passes, a learner copy's placeholder is "not done yet"
+# --------------------------------------------------------------------------
+
+EXPECTED_CHECK = {"notebooks": "passed", "exercises": "not done yet"}
+
+
+def _check_text(outputs) -> str:
+    texts = []
+    for out in outputs or []:
+        texts.append("".join(out.get("text", "")))
+        texts.append("".join(out.get("data", {}).get("text/plain", "")))
+    return "".join(texts)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Wrap nbval's run of each exercise check cell (``checks.…(…)``) with the line it must print.
+
+    In ``notebooks/`` the lesson's solution must pass; in ``exercises/`` the learner copy's
+    placeholder must say "not done yet" (a copy runs top to bottom, every check unsolved).
+    """
+    for item in items:
+        cell = getattr(item, "cell", None)
+        folder = item.path.parent.name
+        if cell is None or folder not in EXPECTED_CHECK or not "".join(cell.source).startswith("checks."):
+            continue
+        run = item.runtest
+
+        def runtest(item=item, run=run, expected=EXPECTED_CHECK[folder]):
+            run()
+            text = _check_text(item.test_outputs)
+            if f": {expected}." not in text:
+                raise AssertionError(f"{item.path.name}, {''.join(item.cell.source)}: expected the check to say "
+                                     f"{expected!r}, it printed {text!r}")
+
+        item.runtest = runtest

@@ -1,0 +1,479 @@
+"""Every exercise check passes on the lesson's solution, says "not done yet" on the learner copy's
+placeholder, and fails on planted typical mistakes with a message that names them.
+
+The solutions are not copied here: each test runs the answer cell of the lesson itself
+(``notebooks/NN_name.ipynb``, cell ``exercise-N-answer``), and the placeholder is that cell
+after :func:`lstm_helpers.exercise_copies.strip_solutions`. Cells that use a lesson's data get
+small seeded stand-ins for it.
+"""
+
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import train_test_split
+
+from lstm_helpers import checks
+from lstm_helpers.baselines import simple_moving_average
+from lstm_helpers.exercise_copies import strip_solutions
+from lstm_helpers.gate_analysis import gate_trace
+from lstm_helpers.memory_task import CONSTANT_MSE, adding_problem
+from lstm_helpers.metrics import rmse
+from lstm_helpers.numpy_lstm import init_lstm_params, input_gradient_norms, sigmoid
+from lstm_helpers.paths import NOTEBOOK_DIR
+from lstm_helpers.periods import choose_split, range_table
+
+
+def answer_source(lesson: str, n: int) -> str:
+    nb = json.loads((NOTEBOOK_DIR / f"{lesson}.ipynb").read_text())
+    (cell,) = [c for c in nb["cells"] if c.get("id") == f"exercise-{n}-answer"]
+    return "".join(cell["source"])
+
+
+def run_answer(lesson: str, n: int, placeholder: bool = False, **context) -> dict:
+    """The names the answer cell defines: the lesson's solution, or the learner copy's placeholder."""
+    source = answer_source(lesson, n)
+    if placeholder:
+        source = strip_solutions(source)
+    namespace = {"np": np, "pd": pd, **context}
+    exec(compile(source, f"{lesson} exercise {n}", "exec"), namespace)
+    return namespace
+
+
+def passes(result):
+    assert result.status == checks.PASSED, result
+    assert str(result).startswith("✔")
+    return result
+
+
+def not_done(result):
+    assert result.status == checks.NOT_DONE, result
+    assert "not done yet" in str(result)
+    return result
+
+
+def fails(result, *phrases):
+    assert result.status == checks.FAILED, result
+    for phrase in phrases:
+        assert phrase in result.message, (phrase, result.message)
+    return result
+
+
+@pytest.fixture(scope="module")
+def prices():
+    """Two seeded stocks, 2006-2017, with a High and a Close (High rounded to cents, so days can tie)."""
+    days = pd.bdate_range("2006-01-02", "2017-12-29")
+    out = {}
+    for k, ticker in enumerate(("AAA", "BBB")):
+        rng = np.random.default_rng(k)
+        close = 40 * np.exp(np.cumsum(rng.normal(0.0004, 0.012, len(days))))
+        out[ticker] = pd.DataFrame({"Close": close, "High": np.round(close * 1.01, 1)}, index=days)
+    return out
+
+
+@pytest.fixture(scope="module")
+def split(prices):
+    return choose_split(prices, None, None, None)
+
+
+# ---------------------------------------------------------------- the data lesson
+
+
+def test_date_split(prices, split):
+    ns = run_answer("00_data", 1)
+    passes(checks.date_split(ns["my_split"]))
+    not_done(checks.date_split(run_answer("00_data", 1, placeholder=True)["my_split"]))
+    fails(checks.date_split(lambda s, a, b, c: (s.loc[:b], s.loc[b:c])), "test days leak into training")
+    fails(checks.date_split(lambda s, a, b, c: (s.loc[:a].sample(frac=1, random_state=0), s.loc[b:c])), "shuffled")
+    fails(checks.date_split(lambda s, a, b, c: (s.loc[:a], s.loc[b:])), "the test part has")
+    fails(checks.date_split(lambda s, a, b, c: 1 / 0), "ZeroDivisionError")
+
+
+def test_share_above_training_max(prices, split):
+    ns = run_answer("00_data", 2, prices=prices, split=split, T="High")
+    passes(checks.share_above_training_max(ns["my_share"], prices, split, "High", guess=ns["my_guess"]))
+    blank = run_answer("00_data", 2, placeholder=True, prices=prices, split=split, T="High")
+    not_done(checks.share_above_training_max(blank["my_share"], prices, split, "High"))
+    percent = {t: 100 * v for t, v in ns["my_share"].items()}
+    assert max(ns["my_share"].values()) > 0  # the planted mistakes below must differ from the truth
+    fails(checks.share_above_training_max(percent, prices, split, "High"), "percentage")
+    whole = {t: float((f.loc["2017", "High"] > f["High"].max()).mean()) for t, f in prices.items()}
+    fails(checks.share_above_training_max(whole, prices, split, "High"), "training days' maximum")
+    fails(checks.share_above_training_max({"AAA": 0.5}, prices, split, "High"), "no value for BBB")
+
+
+def test_other_split(prices, split):
+    context = {"prices": prices, "split": split, "T": "High", "range_table": range_table}
+    ns = run_answer("00_data", 3, **context)
+    passes(checks.other_split(ns["my_split_years"], ns["my_other_share"], prices, "High"))
+    blank = run_answer("00_data", 3, placeholder=True, **context)
+    not_done(checks.other_split(blank["my_split_years"], blank["my_other_share"], prices, "High"))
+    fails(checks.other_split(("2014", "2013", "2013"), ns["my_other_share"], prices, "High"), "training must end")
+    fails(checks.other_split(("2012", "2013", "2013"), ns["my_other_share"], prices, "High")
+          if ns["my_split_years"] != ("2012", "2013", "2013") else
+          checks.other_split(("2011", "2012", "2012"), ns["my_other_share"], prices, "High"), "expected")
+
+
+# ---------------------------------------------------------------- the baselines lesson
+
+
+def test_moving_average():
+    passes(checks.moving_average(run_answer("01_baselines", 1)["my_sma"]))
+    not_done(checks.moving_average(run_answer("01_baselines", 1, placeholder=True)["my_sma"]))
+    fails(checks.moving_average(lambda s, n: s.rolling(n).mean()), "day t's own price")
+    fails(checks.moving_average(lambda s, n: s.rolling(n, min_periods=1).mean().shift(1)), "min_periods")
+    fails(checks.moving_average(lambda s, n: s.rolling(max(n - 1, 1)).mean().shift(1)), "days, not")
+
+
+def test_persistence_rmse(prices, split):
+    test = slice(split.test_start, split.test_end)
+    context = {"prices": prices, "cfg": {"target": "High"}, "test": test}
+    ns = run_answer("01_baselines", 2, **context)
+    passes(checks.persistence_rmse(ns["my_rmse"], prices, split, "High", guess=ns["my_guess"]))
+    blank = run_answer("01_baselines", 2, placeholder=True, **context)
+    not_done(checks.persistence_rmse(blank["my_rmse"], prices, split, "High"))
+    mse = {t: float(((f["High"].shift(1) - f["High"]).loc[test] ** 2).mean()) for t, f in prices.items()}
+    fails(checks.persistence_rmse(mse, prices, split, "High"), "mean squared error")
+    inside = {t: float(np.sqrt(((f["High"].loc[test].shift(1) - f["High"].loc[test]) ** 2).mean()))
+              for t, f in prices.items()}
+    fails(checks.persistence_rmse(inside, prices, split, "High"), "first test day is missing")
+
+
+def test_mase_function():
+    passes(checks.mase_function(run_answer("01_baselines", 4)["my_mase"]))
+    not_done(checks.mase_function(run_answer("01_baselines", 4, placeholder=True)["my_mase"]))
+    fails(checks.mase_function(lambda a, f, tr: np.mean(np.abs(f - a)) / np.mean(np.abs(np.diff(a)))),
+          "scale comes from the test values")
+    fails(checks.mase_function(lambda a, f, tr: np.mean((f - a) ** 2) / np.mean(np.abs(np.diff(tr)))), "squared")
+
+
+def test_sma_sweep(prices, split):
+    test = slice(split.test_start, split.test_end)
+    context = {"prices": prices, "cfg": {"target": "High"}, "test": test, "rmse": rmse,
+               "simple_moving_average": simple_moving_average}
+    ns = run_answer("01_baselines", 3, **context)
+    passes(checks.sma_sweep(ns["my_ticker"], ns["my_sweep"], prices, split, "High"))
+    blank = run_answer("01_baselines", 3, placeholder=True, **context)
+    not_done(checks.sma_sweep(blank["my_ticker"], blank["my_sweep"], prices, split, "High"))
+    s = prices["AAA"]["High"]
+    everywhere = {n: rmse(s.iloc[n:], simple_moving_average(s, n).iloc[n:]) for n in (2, 5, 10)}
+    fails(checks.sma_sweep("AAA", everywhere, prices, split, "High"), "over the test days")
+    fails(checks.sma_sweep("AAA", {2: 1.0, 5: 1.0}, prices, split, "High"), "at least 3")
+    fails(checks.sma_sweep("ZZZ", everywhere, prices, split, "High"), "not one of the loaded stocks")
+
+
+# ---------------------------------------------------------------- the cell lesson
+
+
+def _step(order=(0, 1, 2, 3), output_gate=True, candidate=np.tanh):
+    def step(x, h, c, kernel, recurrent_kernel, bias):
+        H = h.shape[1]
+        z = x @ kernel + h @ recurrent_kernel + bias
+        block = {gate: z[:, k * H : (k + 1) * H] for gate, k in zip("ifco", order, strict=True)}
+        i, f, o = sigmoid(block["i"]), sigmoid(block["f"]), sigmoid(block["o"])
+        c_next = f * c + i * candidate(block["c"])
+        return (o if output_gate else 1.0) * np.tanh(c_next), c_next
+    return step
+
+
+def test_step_forward():
+    passes(checks.step_forward(run_answer("02_lstm_cell", 1)["my_lstm_step"]))
+    passes(checks.step_forward(_step()))
+    not_done(checks.step_forward(run_answer("02_lstm_cell", 1, placeholder=True)["my_lstm_step"]))
+    fails(checks.step_forward(_step(output_gate=False)), "without the output gate")
+    fails(checks.step_forward(_step(order=(0, 1, 3, 2))), "wrong order", "c from block 4", "o from block 3")
+    fails(checks.step_forward(_step(candidate=sigmoid)), "candidate C'_t goes through a sigmoid")
+
+
+def test_pulse_bias():
+    ns = run_answer("02_lstm_cell", 2)
+    passes(checks.pulse_bias(ns["my_gate"], ns["my_bias"]))
+    blank = run_answer("02_lstm_cell", 2, placeholder=True)
+    not_done(checks.pulse_bias(blank["my_gate"], blank["my_bias"]))
+    fails(checks.pulse_bias("i", 5.5), "input gate decides what is written")
+    fails(checks.pulse_bias("o", 5.5), "output gate")
+    fails(checks.pulse_bias("f", 4.0), "fades below 90%", "b >= 5.19")
+    fails(checks.pulse_bias("forget", 5.5), "must be one of")
+
+
+def test_gate_means():
+    gm = SimpleNamespace(params=init_lstm_params(1, 4, 0))
+    data = SimpleNamespace(X_test=np.random.default_rng(0).normal(size=(7, 12, 1)))
+    context = {"gm": gm, "data": data, "gate_trace": gate_trace}
+    ns = run_answer("02_lstm_cell", 3, **context)
+    passes(checks.gate_means(ns["my_window"], ns["my_gate_means"], gm.params, data.X_test))
+    blank = run_answer("02_lstm_cell", 3, placeholder=True, **context)
+    not_done(checks.gate_means(blank["my_window"], blank["my_gate_means"], gm.params, data.X_test))
+    other = gate_trace(gm.params, data.X_test[0])
+    wrong = {g: float(other[g].mean()) for g in "ifo"}
+    fails(checks.gate_means(ns["my_window"], wrong, gm.params, data.X_test), "expected")
+    fails(checks.gate_means(7, wrong, gm.params, data.X_test), "from 0 to 6")
+
+
+# ---------------------------------------------------------------- the learning lesson
+
+
+def _backward(output_path=True, incoming=True, keep_f=True):
+    def backward(dh, dc, cache):
+        i, f, g, o, tanh_c = (cache[k] for k in ("i", "f", "g", "o", "tanh_c"))
+        dc_total = (dc if incoming else 0) + dh * (o if output_path else 1) * (1 - tanh_c**2)
+        dz = np.concatenate([dc_total * g * i * (1 - i), dc_total * cache["c_prev"] * f * (1 - f),
+                             dc_total * i * (1 - g**2), dh * tanh_c * o * (1 - o)], axis=1)
+        return {"x": dz @ cache["kernel"].T, "h_prev": dz @ cache["recurrent_kernel"].T,
+                "c_prev": dc_total * (f if keep_f else 1), "kernel": cache["x_t"].T @ dz,
+                "recurrent_kernel": cache["h_prev"].T @ dz, "bias": dz.sum(axis=0)}
+    return backward
+
+
+def test_step_backward():
+    passes(checks.step_backward(run_answer("03_learning", 1)["my_step_backward"]))
+    not_done(checks.step_backward(run_answer("03_learning", 1, placeholder=True)["my_step_backward"]))
+    fails(checks.step_backward(_backward(output_path=False)), "gradient 'x'")
+    fails(checks.step_backward(_backward(incoming=False)), "gradient 'x'")
+    fails(checks.step_backward(_backward(keep_f=False)), "gradient 'c_prev'", "dC_(t-1) = dC_t * f")
+    r = fails(checks.step_backward(lambda dh, dc, cache: {k: v for k, v in _backward()(dh, dc, cache).items()
+                                                          if k != "bias"}), "no gradient 'bias'")
+    assert "bias" in r.message
+
+
+def test_step_backward_names_the_gate_block():
+    def wrong_forget(dh, dc, cache):
+        out = _backward()(dh, dc, cache)
+        H = dh.shape[1]
+        out["kernel"] = out["kernel"].copy()
+        out["kernel"][:, H : 2 * H] *= 2
+        return out
+    # x comes first and is right; kernel's forget block is the one planted wrong
+    fails(checks.step_backward(wrong_forget), "gradient 'kernel'", "the f block")
+
+
+def _one_sided(f, a, eps=1e-6):
+    grad = np.zeros_like(a)
+    for idx in np.ndindex(a.shape):
+        old = a[idx]
+        base = f()
+        a[idx] = old + eps
+        grad[idx] = (f() - base) / eps
+        a[idx] = old
+    return grad
+
+
+def test_numerical_gradient_check():
+    passes(checks.numerical_gradient_check(run_answer("03_learning", 2)["my_numerical_gradient"]))
+    not_done(checks.numerical_gradient_check(run_answer("03_learning", 2, placeholder=True)["my_numerical_gradient"]))
+    fails(checks.numerical_gradient_check(_one_sided), "one-sided")
+    solution = run_answer("03_learning", 2)["my_numerical_gradient"]
+    fails(checks.numerical_gradient_check(lambda f, a, eps: 2 * solution(f, a, eps)), "twice the gradient")
+
+    def no_restore(f, a, eps):
+        grad = solution(f, a, eps)
+        a[0, 0] += eps
+        return grad
+    fails(checks.numerical_gradient_check(no_restore), "array is changed")
+
+
+def test_forget_bias_sweep():
+    H = 4
+    x_window = np.random.default_rng(1).normal(size=(1, 15, 1))
+
+    def lstm_with(seed, forget_bias=None):
+        q = init_lstm_params(1, H, seed)
+        if forget_bias is not None:
+            q["bias"][H : 2 * H] = forget_bias
+        return q
+
+    context = {"lstm_with": lstm_with, "x_window": x_window, "input_gradient_norms": input_gradient_norms}
+    ns = run_answer("03_learning", 3, **context)
+    passes(checks.forget_bias_sweep(ns["my_ratios"], x_window, H))
+    not_done(checks.forget_bias_sweep(run_answer("03_learning", 3, placeholder=True, **context)["my_ratios"],
+                                      x_window, H))
+    inverted = {b: 1 / r for b, r in ns["my_ratios"].items()}
+    fails(checks.forget_bias_sweep(inverted, x_window, H), "Oldest first")
+    fails(checks.forget_bias_sweep({1.0: 0.5}, x_window, H), "at least 3")
+
+
+# ---------------------------------------------------------------- the memory lesson
+
+
+def test_adding_targets():
+    passes(checks.adding_targets(run_answer("04_memory", 1)["my_adding_targets"]))
+    not_done(checks.adding_targets(run_answer("04_memory", 1, placeholder=True)["my_adding_targets"]))
+    fails(checks.adding_targets(lambda X: X[:, :, 0].sum(axis=1)), "sum of all values")
+    fails(checks.adding_targets(lambda X: np.array([r[np.flatnonzero(m)[0]] for r, m in zip(X[..., 0], X[..., 1],
+                                                                                            strict=True)])),
+          "only the first marked value")
+
+
+def test_constant_answer_mse():
+    _, y = adding_problem(500, 10, seed=3)
+    ns = run_answer("04_memory", 2, y_shown_test=y)
+    passes(checks.constant_answer_mse(ns["my_mse"], y, guess=ns["my_guess"]))
+    not_done(checks.constant_answer_mse(run_answer("04_memory", 2, placeholder=True, y_shown_test=y)["my_mse"], y))
+    fails(checks.constant_answer_mse(float(np.mean(np.abs(y - 1))), y), "mean absolute error")
+    fails(checks.constant_answer_mse(float(np.mean(y**2)), y), "answering 0")
+
+
+def test_longest_solved():
+    run = lambda cell, delay, seed, mse, bias=None: SimpleNamespace(  # noqa: E731
+        cell=cell, delay=delay, seed=seed, forget_bias=bias, test_mse=mse)
+    runs = [run("rnn", 10, 0, 0.001), run("rnn", 10, 1, 0.003), run("rnn", 60, 0, 0.16), run("rnn", 60, 1, 0.17),
+            run("lstm", 10, 0, 0.0002), run("lstm", 60, 0, 0.002), run("lstm", 60, 1, 0.01),
+            run("lstm", 100, 0, 0.0001, bias=5.0)]
+    ns = run_answer("04_memory", 3, runs=runs, CONSTANT_MSE=CONSTANT_MSE)
+    passes(checks.longest_solved(ns["my_threshold"], ns["my_longest"], runs))
+    assert ns["my_longest"] == {"rnn": 10, "lstm": 60}
+    blank = run_answer("04_memory", 3, placeholder=True, runs=runs, CONSTANT_MSE=CONSTANT_MSE)
+    not_done(checks.longest_solved(blank["my_threshold"], blank["my_longest"], runs))
+    fails(checks.longest_solved(ns["my_threshold"], {"rnn": 10, "lstm": 100}, runs), "expected 60")
+    fails(checks.longest_solved(0.5, ns["my_longest"], runs), "between 0 and")
+
+
+# ---------------------------------------------------------------- the Keras lesson
+
+
+def _windows(scaler_on_all=False, lag=0, late_test=False):
+    from sklearn.preprocessing import MinMaxScaler
+
+    def windows(series, train_end, test_start, test_end, window):
+        series = series.loc[:test_end]
+        train = series.loc[:train_end]
+        fit_on = series if scaler_on_all else train
+        scaler = MinMaxScaler().fit(fit_on.to_numpy().reshape(-1, 1))
+        scaled = scaler.transform(series.to_numpy().reshape(-1, 1)).ravel()
+        X = np.stack([scaled[k : k + window] for k in range(len(scaled) - window)])[..., None]
+        y = scaled[window - lag : len(scaled) - lag]
+        days = series.index[window:]
+        is_train, is_test = days <= train.index[-1], days >= pd.Timestamp(test_start)
+        if late_test:
+            is_test &= np.arange(len(days)) >= is_train.sum() + window
+        return X[is_train], y[is_train], X[is_test], y[is_test]
+    return windows
+
+
+def test_leak_free_windows():
+    passes(checks.leak_free_windows(run_answer("05_keras_model", 1)["my_windows"]))
+    passes(checks.leak_free_windows(_windows()))
+    not_done(checks.leak_free_windows(run_answer("05_keras_model", 1, placeholder=True)["my_windows"]))
+    fails(checks.leak_free_windows(_windows(scaler_on_all=True)), "scaler was fitted on all years")
+    fails(checks.leak_free_windows(_windows(lag=1)), "off by one")
+    fails(checks.leak_free_windows(_windows(late_test=True)), "start in the training period")
+
+
+def test_gru_params():
+    passes(checks.gru_params(run_answer("05_keras_model", 2)["my_gru_params"]))
+    not_done(checks.gru_params(run_answer("05_keras_model", 2, placeholder=True)["my_gru_params"]))
+    fails(checks.gru_params(lambda D, H: 4 * (D * H + H * H + H)), "LSTM's count")
+    fails(checks.gru_params(lambda D, H: 3 * (D * H + H * H + H)), "one bias vector short")
+
+
+def test_shift_rmse():
+    days = pd.bdate_range("2016-06-01", "2017-12-29")
+    high = pd.Series(100 + np.cumsum(np.random.default_rng(2).normal(0, 1, len(days))), index=days)
+    test_dates = high.loc["2017"].index
+    forecast = high.shift(1).loc[test_dates].to_numpy() + 0.3
+    context = {"runs": {"default": SimpleNamespace(predictions=forecast)}, "high": high,
+               "data": SimpleNamespace(test_dates=test_dates)}
+    ns = run_answer("05_keras_model", 3, **context)
+    r = passes(checks.shift_rmse(ns["my_shift_rmse"], forecast, high, test_dates))
+    assert "1 trading day(s) earlier" in r.message
+    not_done(checks.shift_rmse(run_answer("05_keras_model", 3, placeholder=True, **context)["my_shift_rmse"],
+                               forecast, high, test_dates))
+    later = {k: float(np.sqrt(np.nanmean((high.shift(-k).loc[test_dates] - forecast) ** 2))) for k in (1, 2, 3)}
+    fails(checks.shift_rmse(later, forecast, high, test_dates), "shift the other way")
+
+
+# ---------------------------------------------------------------- the experiments lesson
+
+
+def test_dm_statistic():
+    from scipy import stats
+
+    solution = run_answer("06_experiments", 2)["my_dm"]
+    passes(checks.dm_statistic(solution))
+    not_done(checks.dm_statistic(run_answer("06_experiments", 2, placeholder=True)["my_dm"]))
+    fails(checks.dm_statistic(lambda y, a, b: solution(y, b, a)), "sign is flipped")
+
+    def absolute(y, a, b):
+        d = np.abs(a - y) - np.abs(b - y)
+        t = d.mean() / (d.std(ddof=1) / np.sqrt(len(d)))
+        return t, 2 * stats.t.sf(abs(t), len(d) - 1)
+    fails(checks.dm_statistic(absolute), "absolute errors")
+
+    def normal_p(y, a, b):
+        t, _ = solution(y, a, b)
+        return t, 2 * stats.norm.sf(abs(t))
+    fails(checks.dm_statistic(normal_p), "normal distribution")
+
+
+@pytest.fixture(scope="module")
+def runs():
+    rng = np.random.default_rng(5)
+    rows = []
+    for ticker in ("AAA", "BBB"):
+        for model in ("LSTM default", "GRU", "LSTM log-return"):
+            for seed in (0, 1, 2):
+                stat = rng.normal(2 if model != "LSTM log-return" else -1.5, 1.5)
+                rows.append({"ticker": ticker, "model": model, "seed": seed, "rmse": rng.uniform(1, 3),
+                             "dm_vs_persistence": stat, "dm_p": float(2 * (1 - __import__("scipy").stats.norm.cdf(abs(stat))))})
+    return pd.DataFrame(rows)
+
+
+def test_significant_wins(runs):
+    ns = run_answer("06_experiments", 3, runs=runs)
+    passes(checks.significant_wins(ns["my_count"], runs, guess=ns["my_guess"]))
+    not_done(checks.significant_wins(run_answer("06_experiments", 3, placeholder=True, runs=runs)["my_count"], runs))
+    everything = int((runs["dm_p"] < 0.05).sum())
+    assert everything != ns["my_count"]
+    fails(checks.significant_wins(everything, runs), "also those significantly worse")
+
+
+def test_seed_spread(runs):
+    ns = run_answer("06_experiments", 1, runs=runs)
+    passes(checks.seed_spread(ns["my_model"], ns["my_spread"], runs))
+    blank = run_answer("06_experiments", 1, placeholder=True, runs=runs)
+    not_done(checks.seed_spread(blank["my_model"], blank["my_spread"], runs))
+    population = {t: (g.mean(), float(np.std(g))) for t, g in runs[runs["model"] == "GRU"].groupby("ticker")["rmse"]}
+    fails(checks.seed_spread("GRU", population, runs), "ddof=0")
+    fails(checks.seed_spread("LSTM", population, runs), "not a model of the comparison")
+
+
+# ---------------------------------------------------------------- the literature and walk-forward lesson
+
+
+def test_chronological_split():
+    passes(checks.chronological_split(run_answer("07_literature_walkforward", 1)["my_fraction_split"]))
+    not_done(checks.chronological_split(
+        run_answer("07_literature_walkforward", 1, placeholder=True)["my_fraction_split"]))
+
+    def shuffled(X, y, fraction):
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, train_size=fraction, random_state=0)
+        return X_tr, y_tr, X_te, y_te
+    fails(checks.chronological_split(shuffled), "the split is shuffled")
+    ceil = lambda X, y, f: (X[: int(np.ceil(f * len(y)))], y[: int(np.ceil(f * len(y)))],  # noqa: E731
+                            X[int(np.ceil(f * len(y))):], y[int(np.ceil(f * len(y))):])
+    fails(checks.chronological_split(ceil), "expected floor(0.75 * 203) = 152")
+
+
+def test_fold_up_shares(prices):
+    context = {"prices": prices, "cfg": {"wf_tickers": ["BBB"]}, "T": "High", "years": [2015, 2016, 2017]}
+    ns = run_answer("07_literature_walkforward", 2, **context)
+    passes(checks.fold_up_shares(ns["my_ticker"], ns["my_up_shares"], prices, "High"))
+    blank = run_answer("07_literature_walkforward", 2, placeholder=True, **context)
+    not_done(checks.fold_up_shares(blank["my_ticker"], blank["my_up_shares"], prices, "High"))
+    s = prices["BBB"]["High"]
+    ties = {y: float((s >= s.shift(1)).loc[str(y)].mean()) for y in (2015, 2016)}
+    assert ties != {y: ns["my_up_shares"][y] for y in ties}  # the seeded prices do have unchanged days
+    fails(checks.fold_up_shares("BBB", ties, prices, "High"), "strictly higher")
+
+
+# ---------------------------------------------------------------- the result itself
+
+
+def test_a_result_is_one_line_and_never_raises():
+    r = checks.moving_average(lambda s, n: "not a series")
+    assert r.status == checks.FAILED and "\n" not in str(r)
+    assert not r and bool(checks.moving_average(run_answer("01_baselines", 1)["my_sma"]))
+    assert checks.moving_average(42).status == checks.FAILED
+    assert checks.moving_average(None).status == checks.NOT_DONE
