@@ -27,8 +27,9 @@ course: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# JupyterLab at the repository root, on the first learner copy (the lessons with solutions are in notebooks/).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab exercises/00_data.ipynb
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -628,8 +628,8 @@ def constant_answer_mse(my_mse: Any, y_test: np.ndarray, guess: Any = None) -> s
                  "the errors are averaged without squaring (positive and negative cancel)": np.mean(y - 1.0)}
         hint = next((f" Hint: {h}." for h, v in hints.items() if abs(got - v) < 1e-6), "")
         raise _Failed(f"my_mse is {got:.4f}, expected {want:.4f} on the {len(y)} test sequences.{hint}")
-    return (f"MSE {want:.4f} on {len(y)} sequences; in expectation 2/12 = {CONSTANT_MSE:.4f}."
-            f"{_guess_line(guess, CONSTANT_MSE)}")
+    return (f"MSE {want:.4f} on {len(y)} sequences (in expectation 2/12 = {CONSTANT_MSE:.4f})."
+            f"{_guess_line(guess, want)}")
 
 
 @_exercise("adding-problem targets")

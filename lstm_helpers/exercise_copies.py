@@ -90,7 +90,7 @@ def learner_copy(lesson: dict, name: str) -> dict:
     nb["metadata"] = {k: v for k, v in nb.get("metadata", {}).items() if k in ("kernelspec", "language_info")}
     answers = 0
     for cell in nb["cells"]:
-        cell["metadata"] = {k: v for k, v in cell.get("metadata", {}).items() if k == "tags"}
+        cell["metadata"] = {k: v for k, v in cell.get("metadata", {}).items() if k == "tags" and v}
         if cell["cell_type"] != "code":
             continue
         source = "".join(cell["source"])

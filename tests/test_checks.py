@@ -457,7 +457,7 @@ def test_chronological_split():
 
 
 def test_fold_up_shares(prices):
-    context = {"prices": prices, "cfg": {"wf_tickers": ["BBB"]}, "T": "High", "years": [2015, 2016, 2017]}
+    context = {"prices": prices, "cfg": {"wf_tickers": ["BBB"]}, "T": "High", "split": choose_split(prices, None, None, None)}
     ns = run_answer("07_literature_walkforward", 2, **context)
     passes(checks.fold_up_shares(ns["my_ticker"], ns["my_up_shares"], prices, "High"))
     blank = run_answer("07_literature_walkforward", 2, placeholder=True, **context)

@@ -99,7 +99,7 @@ def _names_defined(code: str) -> set[str]:
 def test_later_cells_never_use_an_answer(lesson):
     """The names an answer cell defines (my_...) appear in no cell but its own exercise's."""
     all_cells = cells(lesson)
-    for n, _, answer, check, k in exercises(lesson):
+    for n, _, answer, _check, k in exercises(lesson):
         defined = {name for name in _names_defined(source(answer)) if name.startswith("my_")}
         assert defined, f"{lesson.name} exercise {n}: answers are named my_..."
         for j, cell in enumerate(all_cells):
@@ -179,7 +179,7 @@ def test_write_copies_names_a_broken_lesson(tmp_path):
     src = tmp_path / "notebooks"
     src.mkdir()
     (src / "00_a.ipynb").write_text("{not json")
-    with pytest.raises(ValueError, match="00_a.ipynb: not a readable notebook"):
+    with pytest.raises(ValueError, match=r"00_a\.ipynb: not a readable notebook"):
         write_copies(src, tmp_path / "exercises", tmp_path / "backup")
     _lesson(src / "00_a.ipynb", "# BEGIN SOLUTION\nx = 4")
     with pytest.raises(ValueError, match=r"00_a.ipynb, cell a: # BEGIN SOLUTION without"):
@@ -191,3 +191,10 @@ def test_course_command_reports_errors(tmp_path, capsys):
     empty.mkdir()
     assert main(["--exercises", "--source", str(empty)]) == 2
     assert "no lessons found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_no_cell_hides_the_checks_module(lesson):
+    for cell in cells(lesson):
+        if cell["cell_type"] == "code":
+            assert "checks" not in _names_defined(source(cell)), f"{lesson.name}, cell {cell['id']} assigns `checks`"
