@@ -63,7 +63,7 @@ class Result:
         return self.status == PASSED
 
     def __repr__(self) -> str:
-        return f"{_MARKS[self.status]} {self.exercise}: {self.status}. {self.message}"
+        return f"{_MARKS[self.status]} {self.exercise}: {self.status} — {self.message}"
 
     __str__ = __repr__
 
@@ -441,13 +441,15 @@ _TOY = {"kernel": np.array([[6.0, 0.0, 2.0, 0.0]]), "recurrent_kernel": np.zeros
         "bias": np.array([-3.0, 3.0, 0.0, 0.0])}
 
 
-def toy_cell_states(bias: np.ndarray, steps: int = 20) -> np.ndarray:
-    """The cell state C_1..C_steps of the cell lesson's one-unit toy LSTM after a pulse at t = 1.
+def toy_cell_states(bias: np.ndarray, pulse: bool = True, steps: int = 20) -> np.ndarray:
+    """The cell state C_1..C_steps of the cell lesson's one-unit toy LSTM, with or without a pulse at t = 1.
 
     Parameters
     ----------
     bias : ndarray, shape (4,)
         The toy's bias, blocks i, f, c, o.
+    pulse : bool, default True
+        Input 1 at t = 1 (then 0), or 0 throughout.
     steps : int, default 20
 
     Returns
@@ -457,7 +459,7 @@ def toy_cell_states(bias: np.ndarray, steps: int = 20) -> np.ndarray:
     h = c = np.zeros((1, 1))
     states = []
     for t in range(steps):
-        x = np.array([[1.0 if t == 0 else 0.0]])
+        x = np.array([[1.0 if t == 0 and pulse else 0.0]])
         h, c, _ = lstm_step_forward(x, h, c, _TOY["kernel"], _TOY["recurrent_kernel"], bias)
         states.append(float(c[0, 0]))
     return np.array(states)
@@ -472,18 +474,19 @@ def pulse_bias(my_gate: Any, my_bias: Any) -> str:
         raise _Failed(f"my_gate must be one of {', '.join(repr(g) for g in _GATES)}, got {gate!r}")
     bias = _TOY["bias"].copy()
     bias[_GATES.index(gate)] = bias_value
-    states = toy_cell_states(bias)
-    kept = states[-1] / states[0] if states[0] != 0 else 0.0
-    measured = f"with the {gate} bias at {bias_value:g}, C_20 / C_1 = {kept:.3f}"
+    pulse = toy_cell_states(bias) - toy_cell_states(bias, pulse=False)  # what the pulse adds to C_t
+    kept = pulse[-1] / pulse[0] if pulse[0] != 0 else 0.0
+    measured = f"with the {gate} bias at {bias_value:g}, {kept:.1%} of the pulse is left at t = 20"
     if gate != "f":
         why = {"i": "the input gate decides what is written at t = 1, not how much of it stays",
-               "c": "the candidate's bias changes what is written, not how much of it stays",
+               "c": "the candidate's bias changes what is written at every step, not how much of the pulse stays",
                "o": "the output gate changes what the cell shows (H_t), not what it keeps (C_t)"}[gate]
         raise _Failed(f"{measured}: {why}. Which gate multiplies C_(t-1) at every step?")
     if kept < 0.9:
         needed = np.log(0.9 ** (1 / 19) / (1 - 0.9 ** (1 / 19)))
-        raise _Failed(f"{measured}: the pulse fades below 90%. The right gate; raise its bias "
-                      f"(C_20 / C_1 = f^19, so f must be at least 0.9^(1/19); σ(b) needs b >= {needed:.2f}).")
+        raise _Failed(f"{measured}: it fades below 90%. The right gate; raise its bias "
+                      f"(the pulse is multiplied by f at each of 19 steps, so f must be at least 0.9^(1/19): "
+                      f"b >= {needed:.2f}).")
     return f"{measured}: the forget gate keeps the pulse (f = σ({bias_value:g}) = {sigmoid(bias_value):.4f})."
 
 
@@ -588,8 +591,9 @@ def numerical_gradient_check(my_numerical_gradient: Any) -> str:
         raise _Failed(f"largest error against the exact gradient: {error:.2g} of the gradient's largest entry "
                       f"(a centred difference gets below 1e-7).{hint}")
     reference = numerical_gradient(f, a, 1e-5)
-    return (f"largest error {error:.1e} of the exact gradient's size (numerical_gradient gets "
-            f"{np.max(np.abs(reference - exact)) / np.max(np.abs(exact)):.1e}); array left unchanged.")
+    return (f"largest error {error:.1e}, relative to the gradient's largest entry (the package's "
+            f"numerical_gradient: {np.max(np.abs(reference - exact)) / np.max(np.abs(exact)):.1e}); array left "
+            "unchanged.")
 
 
 @_exercise("forget-bias sweep")
@@ -666,7 +670,7 @@ def longest_solved(my_threshold: Any, my_longest: Any, runs: list) -> str:
                           f"test MSE over the seeds is below {threshold:g} (None if no T is). Mean MSE per T: "
                           + ", ".join(f"{T}: {np.mean(v):.4f}" for T, v in sorted(by_delay.items())))
     shown = ", ".join(f"{cell} {T}" for cell, T in answers.items() if cell in mses)
-    return f"below an MSE of {threshold:g}, the longest delays solved are: {shown}."
+    return f"below an MSE of {threshold:.4g}, the longest delays solved are: {shown}."
 
 
 # --------------------------------------------------------------------------
@@ -752,7 +756,8 @@ def shift_rmse(my_shift_rmse: Any, forecast: np.ndarray, series: pd.Series, test
                 hint = " You compared with the price k days later; shift the other way (series.shift(k))."
             raise _Failed(f"my_shift_rmse[{k}] is {got:.4f}, expected {want:.4f}.{hint}")
     best = min(shifts, key=shifts.get)
-    return f"{len(shifts)} shifts measured; the forecast is closest to the price {best} trading day(s) earlier."
+    return (f"{len(shifts)} shifts measured; of these, the forecast is closest to the price {best} trading day(s) "
+            "earlier.")
 
 
 # --------------------------------------------------------------------------
@@ -835,7 +840,8 @@ def seed_spread(my_model: Any, my_spread: Any, runs: pd.DataFrame) -> str:
             hint = (" That is np.std's ddof=0; over a few seeds use the sample std (ddof=1)."
                     if abs(float(std) - values.std(ddof=0)) < 1e-9 else "")
             raise _Failed(f"my_spread[{ticker!r}] std is {float(std):.4f}, expected {want:.4f}.{hint}")
-    return f"{model}: mean and std over the seeds match for {', '.join(map(str, rows.groups))}."
+    shown = ", ".join(f"{t} {v.mean():.3f} ± {v.std():.3f}" for t, v in rows)
+    return f"{model}, RMSE mean ± std over the seeds: {shown}."
 
 
 # --------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def pytest_collection_modifyitems(session, config, items):
         def runtest(item=item, run=run, expected=EXPECTED_CHECK[folder]):
             run()
             text = _check_text(item.test_outputs)
-            if f": {expected}." not in text:
+            if f": {expected} —" not in text:
                 raise AssertionError(f"{item.path.name}, {''.join(item.cell.source)}: expected the check to say "
                                      f"{expected!r}, it printed {text!r}")
 

@@ -195,6 +195,7 @@ def test_pulse_bias():
     fails(checks.pulse_bias("i", 5.5), "input gate decides what is written")
     fails(checks.pulse_bias("o", 5.5), "output gate")
     fails(checks.pulse_bias("f", 4.0), "fades below 90%", "b >= 5.19")
+    fails(checks.pulse_bias("c", 2.0), "candidate's bias")  # C_20 > C_1 here, but the pulse itself fades
     fails(checks.pulse_bias("forget", 5.5), "must be one of")
 
 
@@ -469,6 +470,13 @@ def test_fold_up_shares(prices):
 
 
 # ---------------------------------------------------------------- the result itself
+
+
+def test_the_toy_candidate_bias_raises_the_state_but_keeps_no_pulse():
+    bias = np.array([-3.0, 3.0, 2.0, 0.0])
+    with_pulse = checks.toy_cell_states(bias)
+    assert with_pulse[-1] > 0.9 * with_pulse[0]  # why the check measures the pulse, not C_20 / C_1
+    assert (with_pulse - checks.toy_cell_states(bias, pulse=False))[-1] < 0.5 * with_pulse[0]
 
 
 def test_a_result_is_one_line_and_never_raises():
