@@ -840,7 +840,8 @@ def seed_spread(my_model: Any, my_spread: Any, runs: pd.DataFrame) -> str:
             hint = (" That is np.std's ddof=0; over a few seeds use the sample std (ddof=1)."
                     if abs(float(std) - values.std(ddof=0)) < 1e-9 else "")
             raise _Failed(f"my_spread[{ticker!r}] std is {float(std):.4f}, expected {want:.4f}.{hint}")
-    shown = ", ".join(f"{t} {v.mean():.3f} ± {v.std():.3f}" for t, v in rows)
+    shown = ", ".join(f"{t} {v.mean():.3f} ± {v.std():.3f}" if len(v) > 1 else f"{t} {v.mean():.3f} (one seed: no std)"
+                      for t, v in rows)
     return f"{model}, RMSE mean ± std over the seeds: {shown}."
 
 

@@ -438,6 +438,10 @@ def test_seed_spread(runs):
     population = {t: (g.mean(), float(np.std(g))) for t, g in runs[runs["model"] == "GRU"].groupby("ticker")["rmse"]}
     fails(checks.seed_spread("GRU", population, runs), "ddof=0")
     fails(checks.seed_spread("LSTM", population, runs), "not a model of the comparison")
+    one_seed = runs[runs["seed"] == 0]
+    r = passes(checks.seed_spread("GRU", {t: (g.mean(), g.std()) for t, g in
+                                          one_seed[one_seed["model"] == "GRU"].groupby("ticker")["rmse"]}, one_seed))
+    assert "one seed: no std" in r.message
 
 
 # ---------------------------------------------------------------- the literature and walk-forward lesson
