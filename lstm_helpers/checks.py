@@ -411,16 +411,16 @@ def step_forward(my_lstm_step: Any) -> str:
     if not isinstance(out, tuple) or len(out) < 2:
         raise _Failed("my_lstm_step must return (h_next, c_next)")
     h_got, c_got = out[0], out[1]
-    h_ref, c_ref, _ = lstm_step_forward(*args)
+    h_ref, c_ref, cache = lstm_step_forward(*args)
     wrong_order = {}
     for order in itertools.permutations(range(4)):
         if order != (0, 1, 2, 3):
             w = [_permuted(a, order) for a in (p["kernel"], p["recurrent_kernel"], p["bias"])]
             wrong_order[order] = lstm_step_forward(p["x"], p["h"], p["c"], *w)
-    H = p["h"].shape[1]
-    z = p["x"] @ p["kernel"] + p["h"] @ p["recurrent_kernel"] + p["bias"]
-    i, f, o = sigmoid(z[:, :H]), sigmoid(z[:, H : 2 * H]), sigmoid(z[:, 3 * H :])
-    c_sigmoid = f * p["c"] + i * sigmoid(z[:, 2 * H : 3 * H])
+    block = slice(2 * p["h"].shape[1], 3 * p["h"].shape[1])  # the candidate's columns
+    z_candidate = p["x"] @ p["kernel"][:, block] + p["h"] @ p["recurrent_kernel"][:, block] + p["bias"][block]
+    c_sigmoid = cache["f"] * p["c"] + cache["i"] * sigmoid(z_candidate)
+    o = cache["o"]
 
     def order_text(order: tuple[int, ...]) -> str:
         read = ", ".join(f"{gate} from block {order[k] + 1}" for k, gate in enumerate(_GATES) if order[k] != k)

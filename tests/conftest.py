@@ -83,8 +83,6 @@ def lessons(tmp_path):
     return src
 
 
-
-
 # --------------------------------------------------------------------------
 # Exercise checks under nbval: a lesson's solution passes, a learner copy's placeholder is "not done yet"
 # --------------------------------------------------------------------------

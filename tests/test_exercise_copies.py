@@ -49,9 +49,15 @@ def exercises(path):
     return found
 
 
+@pytest.fixture(scope="module")
+def copies():
+    """What `make exercises` would write now, computed once for the module."""
+    return expected_copies(NOTEBOOK_DIR)
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
-def test_committed_copy_is_what_make_exercises_writes(lesson):
-    expected = expected_copies(NOTEBOOK_DIR)[lesson.name]
+def test_committed_copy_is_what_make_exercises_writes(lesson, copies):
+    expected = copies[lesson.name]
     copy = EXERCISE_DIR / lesson.name
     assert copy.exists(), f"exercises/{lesson.name} is missing: run `make exercises`"
     assert copy.read_text(encoding="utf-8") == expected, (
@@ -77,12 +83,11 @@ def test_every_lesson_has_two_to_four_exercises_of_one_shape(lesson):
 
 
 def test_the_course_mixes_kinds_of_exercise():
-    titles = [HEADING.sub("", source(s).splitlines()[0]) for p in LESSONS for _, s, *_ in exercises(p)]
     headings = [source(s).splitlines()[0] for p in LESSONS for _, s, *_ in exercises(p)]
     assert sum("Predict" in h for h in headings) >= 4
     for p in LESSONS:  # one open experiment in every lesson
         assert any("Your own experiment" in source(s).splitlines()[0] for _, s, *_ in exercises(p)), p.name
-    assert len(titles) >= 2 * len(LESSONS)
+    assert len(headings) >= 2 * len(LESSONS)
 
 
 def _names_defined(code: str) -> set[str]:
