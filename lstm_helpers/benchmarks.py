@@ -13,6 +13,10 @@ perturbs later prices to check it).
   by least squares.
 - :func:`close_based`: tomorrow's ``High`` from today's ``Close``, times the
   mean ratio of a day's ``High`` to its ``Close`` in the training years.
+
+:func:`benchmark_forecasts` gives all of them for one stock on the test days,
+under the names every table uses, and says which could not forecast every day:
+the one list of benchmarks the baselines, experiments and walk-forward code share.
 """
 
 from __future__ import annotations
@@ -163,3 +167,71 @@ def close_based(frame: pd.DataFrame, train_end: str | pd.Timestamp, target: str 
     if train.empty:
         raise ValueError(f"no training day up to {train_end} with both {target} and Close")
     return (close.shift(1) * float(train.mean())).rename(f"{target} from Close")
+
+
+AR_NAME = "AR on returns"
+"""The AR benchmark's name in every table (its order, chosen per stock and training span, is in :class:`Benchmarks`)."""
+
+
+@dataclass
+class Benchmarks:
+    """The benchmarks of one stock on the days they are scored on: the one list every lesson uses.
+
+    Attributes
+    ----------
+    forecasts : dict of str to Series
+        ``"drift"``, ``"AR on returns"`` and, when the frame has a ``Close``
+        column and the target is another column, ``"<target> from Close"``;
+        each a forecast for every one of the days, in that order.
+    left_out : dict of str to int
+        A benchmark that cannot forecast some of the days (a missing price the
+        day before) is not scored: its name and how many days it lacks.
+    ar_order : int
+        The AR's order, chosen by BIC on the training years.
+    """
+
+    forecasts: dict[str, pd.Series]
+    left_out: dict[str, int]
+    ar_order: int
+
+    def notes(self, ticker: str) -> list[str]:
+        """One line per benchmark left out, for a lesson to print (nothing is dropped silently)."""
+        return [f"{ticker}: {name} left out ({n} test day(s) without a forecast)" for name, n in self.left_out.items()]
+
+
+def benchmark_forecasts(
+    frame: pd.DataFrame, target: str, train_end: str | pd.Timestamp, days: pd.Index
+) -> Benchmarks:
+    """Drift, the AR on returns and the target from the Close, fitted up to ``train_end``, on ``days``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One stock's daily prices with the ``target`` column (and ``Close`` for the Close-based benchmark).
+    target : str
+        The forecast column.
+    train_end : str or Timestamp
+        Last training day (or period): every parameter is estimated up to it.
+    days : Index
+        The days to forecast (the test days), all in ``frame``'s index.
+
+    Returns
+    -------
+    Benchmarks
+    """
+    missing = days.difference(frame.index)
+    if len(missing):
+        raise ValueError(f"{len(missing)} of the days to forecast are not in the prices (the first {missing[0]})")
+    series = frame[target]
+    ar, fit = ar_returns(series, train_end)
+    every = {"drift": drift(series, train_end), AR_NAME: ar}
+    if "Close" in frame.columns and target != "Close":
+        every[f"{target} from Close"] = close_based(frame, train_end, target)
+    forecasts, left_out = {}, {}
+    for name, forecast in every.items():
+        on_days = forecast.loc[days]
+        if on_days.isna().any():
+            left_out[name] = int(on_days.isna().sum())
+        else:
+            forecasts[name] = on_days
+    return Benchmarks(forecasts, left_out, fit.order)

@@ -2,7 +2,7 @@
 
 A result (named arrays plus JSON metadata) is stored under a key, the SHA-256
 of a JSON description of everything that determines it (see
-:func:`lstm_helpers.training.job_info`). Two places are searched, in order:
+:func:`lstm_helpers.training.job_info`, made of :mod:`lstm_helpers.digests`). Two places are searched, in order:
 
 1. the local cache, ``build/cache/models`` or ``$LSTM_COURSE_CACHE``, which
    every training run writes to;
@@ -28,8 +28,6 @@ Clear the local cache with ``python -m lstm_helpers.cache clear`` (``make clean-
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import io
 import json
 import os
@@ -39,9 +37,7 @@ import time
 import uuid
 import warnings
 import zipfile
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -84,69 +80,6 @@ def retraining() -> bool:
 def published_only() -> bool:
     """True when ``$LSTM_COURSE_PUBLISHED_ONLY`` asks to use the published results and nothing else."""
     return os.environ.get(PUBLISHED_ONLY_ENV, "") not in ("", "0")
-
-
-# --------------------------------------------------------------------------
-# What a key is made of
-# --------------------------------------------------------------------------
-
-
-def versions() -> dict[str, str]:
-    """Versions of Python and of the packages that change what a model learns."""
-    found = {"python": sys.version.split()[0]}
-    for name in ("numpy", "tensorflow", "tensorflow-cpu", "keras", "scikit-learn"):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return found
-
-
-def array_digest(*arrays: np.ndarray | None) -> str:
-    """SHA-256 of the arrays' shapes, dtypes and bytes (``None`` counts as an array of its own)."""
-    h = hashlib.sha256()
-    for a in arrays:
-        if a is None:
-            h.update(b"None;")
-            continue
-        a = np.ascontiguousarray(a)
-        h.update(f"{a.shape}{a.dtype};".encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
-
-
-def _strip_docstrings(tree: ast.AST) -> ast.AST:
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if (
-            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-            and body
-            and isinstance(body[0], ast.Expr)
-            and isinstance(body[0].value, ast.Constant)
-            and isinstance(body[0].value.value, str)
-        ):
-            node.body = body[1:] or [ast.Pass()]
-    return tree
-
-
-def code_digest(*modules: ModuleType) -> str:
-    """SHA-256 of the modules' code, ignoring comments, docstrings and layout.
-
-    Any change to what the code does (a statement, a constant, a default)
-    changes the digest; rewording a docstring or a comment does not.
-    """
-    h = hashlib.sha256()
-    for module in modules:
-        source = Path(module.__file__).read_text()  # type: ignore[arg-type]
-        h.update(module.__name__.encode())
-        h.update(ast.dump(_strip_docstrings(ast.parse(source))).encode())
-    return h.hexdigest()
-
-
-def make_key(info: dict[str, Any]) -> str:
-    """The cache key of a JSON-serialisable description (24 hex digits of its SHA-256)."""
-    text = json.dumps(info, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 # --------------------------------------------------------------------------

@@ -209,5 +209,5 @@ def load_prices(path: str | Path, target: str = "High") -> pd.DataFrame:
 
 
 def file_md5(path: str | Path) -> str:
-    """Hex MD5 of a file, as ``md5sum`` prints it (used to key caches and check data)."""
+    """Hex MD5 of a file, as ``md5sum`` prints it (the tests check the bundled data against ``data/MD5SUMS``)."""
     return hashlib.md5(Path(path).read_bytes()).hexdigest()

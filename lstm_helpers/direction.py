@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from lstm_helpers._checks import _vectors
+from lstm_helpers.input_checks import _vectors
 from lstm_helpers.metrics import directional_accuracy
 
 __all__ = ["DirectionTest", "constant_directions", "direction_test"]

@@ -5,7 +5,7 @@ two bias fixes (a target that does not depend on the price level), and the
 GRU and Bidirectional layers the report imports but never uses.
 :func:`run_comparison` trains them all (in parallel, cached) and returns one
 row per run; :func:`summarize` turns the runs into mean +- std per stock and
-model; :func:`baseline_runs` scores persistence, SMA and EMA on the same days.
+model; :func:`baseline_runs` scores persistence, SMA, EMA and the benchmarks on the same days.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.baselines import forecast_table
-from lstm_helpers.benchmarks import ar_returns, close_based, drift
+from lstm_helpers.benchmarks import benchmark_forecasts
 from lstm_helpers.forecasting import Job, train_many, with_validation_year
 from lstm_helpers.metrics import evaluate
 from lstm_helpers.models import DEFAULT, IMPROVED, ModelConfig
@@ -48,11 +48,11 @@ MODELS: dict[str, tuple[ModelConfig, str]] = {
     "GRU": (replace(_VARIANT, name="gru", cell="gru"), "level"),
     "Bidirectional LSTM": (replace(_VARIANT, name="bilstm", bidirectional=True), "level"),
 }
+"""Model name -> (configuration, transform). The report's two models keep its
+epochs and batches; the others stop early on the 2016 part of the training years."""
 
 OHLC_MODEL: dict[str, tuple[ModelConfig, str]] = {"LSTM OHLC": (replace(_VARIANT, name="ohlc"), "ohlc")}
 """An LSTM given the Open, High, Low and Close of each day (:mod:`lstm_helpers.ohlc_windows`)."""
-"""Model name -> (configuration, transform). The report's two models keep its
-epochs and batches; the others stop early on the 2016 part of the training years."""
 
 
 @dataclass
@@ -180,26 +180,23 @@ def baseline_runs(
     """The baselines and benchmarks scored on the test days, one row per ticker and forecast.
 
     Persistence, SMA and EMA (the baselines lesson's first three), then the
-    benchmarks fitted on the training years (:mod:`lstm_helpers.benchmarks`):
-    drift, the AR on returns and, when the frame has a ``Close`` column and
-    the target is another, the target from the Close. The rows have the
-    columns of :attr:`Comparison.runs` (seed is 0).
+    benchmarks fitted on the training years
+    (:func:`lstm_helpers.benchmarks.benchmark_forecasts`; one that cannot
+    forecast every test day is left out with a printed note). The rows have
+    the columns of :attr:`Comparison.runs` (seed is 0).
     """
     split = split or choose_split(prices)
     rows = []
     for ticker, frame in prices.items():
         series = frame[target]
         table = forecast_table(series, split.test_start, split.test_end, window=window, decay=decay)
+        bench = benchmark_forecasts(frame, target, split.train_end, table.index)
+        for note in bench.notes(ticker):
+            print("note:", note)
         forecasts = {"persistence": table["persistence"], f"SMA({window})": table["sma"], f"EMA({decay})": table["ema"],
-                     "drift": drift(series, split.train_end).loc[table.index]}
-        ar, fit = ar_returns(series, split.train_end)
-        forecasts[f"AR({fit.order}) on returns"] = ar.loc[table.index]
-        if "Close" in frame.columns and target != "Close":
-            forecasts[f"{target} from Close"] = close_based(frame, split.train_end, target).loc[table.index]
+                     **bench.forecasts}
         scale = naive_scale(series.loc[: split.train_end])
         for name, forecast in forecasts.items():
-            if forecast.isna().any():  # e.g. a missing Close: the benchmark cannot forecast that day
-                continue
             scores = evaluate(table["actual"], forecast, table["persistence"])
             rows.append({"ticker": ticker, "model": name, "seed": 0,
                          **_scale_free(scores, table["actual"].to_numpy(), forecast.to_numpy(), scale)})

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_helpers import cache
+from lstm_helpers import digests
 from lstm_helpers.tf_quiet import keras  # TensorFlow loaded without its C++ start-up lines
 
 CELLS: tuple[str, ...] = ("rnn", "lstm", "gru")
@@ -92,7 +92,7 @@ def marked_steps(X: np.ndarray) -> np.ndarray:
 
 
 def _module_code() -> str:
-    return cache.code_digest(sys.modules[__name__])
+    return digests.code_digest(sys.modules[__name__])
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from lstm_helpers._checks import _check_whole, _vectors
+from lstm_helpers.input_checks import _check_whole, _vectors
 
 __all__ = [
     "directional_accuracy",

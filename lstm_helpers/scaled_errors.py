@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from lstm_helpers._checks import _vectors
+from lstm_helpers.input_checks import _vectors
 
 
 def naive_scale(train: ArrayLike) -> float:

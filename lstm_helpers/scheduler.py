@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from lstm_helpers import cache
+from lstm_helpers import cache, digests
 from lstm_helpers.training import TrainJob, TrainOutput, fit, job_info, job_key
 
 SCHEDULER_ENV = "LSTM_COURSE_SCHEDULER"
@@ -71,13 +71,14 @@ class TrainResult(TrainOutput):
 def _store(key: str, job: TrainJob, out: TrainOutput) -> None:
     arrays = {"outputs": out.outputs, **{f"weight_{k}": w for k, w in enumerate(out.weights)}}
     meta = {"loss": out.loss, "val_loss": out.val_loss, "seconds": out.seconds, "label": job.label,
-            "weights": len(out.weights), "info": job_info(job)}
+            "weights": len(out.weights), "info": job_info(job), "environment": out.environment}
     cache.save(key, arrays, meta)
 
 
 def _restore(key: str, arrays: dict[str, np.ndarray], meta: dict, source: str) -> TrainResult:
     weights = [arrays[f"weight_{k}"] for k in range(meta["weights"])]
-    return TrainResult(arrays["outputs"], meta["loss"], meta["val_loss"], meta["seconds"], weights, key, source)
+    return TrainResult(arrays["outputs"], meta["loss"], meta["val_loss"], meta["seconds"], weights,
+                       environment=meta.get("environment", {}), key=key, source=source)
 
 
 def train(job: TrainJob, use_cache: bool = True, log_every: int = 10) -> TrainResult:
@@ -85,7 +86,12 @@ def train(job: TrainJob, use_cache: bool = True, log_every: int = 10) -> TrainRe
     if use_cache:
         return train_many([job], workers=1, log_every=log_every)[0]
     out = fit(job, log_every)
-    return TrainResult(out.outputs, out.loss, out.val_loss, out.seconds, out.weights, job_key(job), "trained")
+    return _trained(out, job_key(job))
+
+
+def _trained(out: TrainOutput, key: str) -> TrainResult:
+    return TrainResult(out.outputs, out.loss, out.val_loss, out.seconds, out.weights,
+                       environment=out.environment, key=key, source="trained")
 
 
 def _fit_quietly(job: TrainJob) -> TrainOutput:
@@ -129,6 +135,7 @@ class Progress:
         self.total, self.done, self.trained = total, 0, 0
         self.start = time.perf_counter()
         self.counts = dict.fromkeys(SOURCES, 0)
+        self.published_in: dict[str, int] = {}  # where the published results loaded were produced -> how many
 
     @staticmethod
     def _append(env: str, line: str) -> None:
@@ -140,6 +147,9 @@ class Progress:
     def model(self, job: TrainJob, result: TrainResult, to_go: int, note: str = "", show: bool = True) -> None:
         self.done += 1
         self.counts[result.source] += 1
+        if result.source == "published":
+            where = digests.describe_environment(result.environment)
+            self.published_in[where] = self.published_in.get(where, 0) + 1
         self._append(KEYS_ENV, f"{result.key} {result.source}")
         what = job.label or job.config.name
         if result.source == "trained":
@@ -156,9 +166,19 @@ class Progress:
         self._append(PROGRESS_ENV, line)
 
     def summary(self) -> str:
+        """``N model(s): a loaded from the published results, b from the local cache, c trained``.
+
+        When published results were loaded, a second line says where they were produced
+        (``published on Linux x86_64, Python 3.11.7, CPU, TensorFlow 2.21.0``), whatever this
+        machine is: a result loaded from another environment is never presented as made here.
+        """
         c = self.counts
         line = (f"{self.total} model(s): {c['published']} loaded from the published results, "
                 f"{c['cache']} from the local cache, {c['trained']} trained")
+        if self.published_in:
+            places = "; ".join(f"{n} on {where}" if len(self.published_in) > 1 else where
+                               for where, n in self.published_in.items())
+            line += f"\n  (published results produced on {places})"
         self._append(PROGRESS_ENV, line)
         return line
 
@@ -225,12 +245,12 @@ def train_many(
         _store(key, first, out)
         note = _published_difference(key, out.outputs) if cache.retraining() else ""
         for k in todo[key]:
-            results[k] = TrainResult(out.outputs, out.loss, out.val_loss, out.seconds, out.weights, key, "trained")
+            results[k] = _trained(out, key)
         progress.model(first, results[todo[key][0]], len(todo) - progress.trained - 1, note)
 
     if todo:
         address = os.environ.get(SCHEDULER_ENV)
-        own, client = None, None
+        own, client, others = None, None, set()
         if executor is None and address:
             client = cluster_client(address)
             executor = client.get_executor()
@@ -239,6 +259,7 @@ def train_many(
             if workers > 1:
                 import multiprocessing as mp
 
+                others = set(mp.active_children())  # children that are not the pool's workers
                 own = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_one_thread)
                 executor = own
         where = "this process" if executor is None else f"{workers} worker process(es)" if own else "the executor"
@@ -266,8 +287,10 @@ def train_many(
         finally:
             if own is not None:
                 if failed:  # stop the jobs still running: the run has failed anyway
-                    for process in list((getattr(own, "_processes", None) or {}).values()):
-                        process.terminate()
+                    import multiprocessing as mp
+
+                    for process in set(mp.active_children()) - others:  # the pool's workers
+                        process.kill()
                 own.shutdown(wait=False, cancel_futures=True)
             if client is not None:
                 client.close()

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from lstm_helpers._checks import _check_whole, _vectors
+from lstm_helpers.input_checks import _check_whole, _vectors
 
 __all__ = [
     "DieboldMarianoResult",

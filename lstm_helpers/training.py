@@ -7,9 +7,12 @@ outputs (scaled prices, returns or probabilities: turning them into dollars is
 the caller's business, done again at every load) and its training record.
 
 :func:`job_info` is everything that determines that result: the
-configuration, the seed, a digest of every array, the package versions and the
-code of this module and of :mod:`lstm_helpers.models`. Its hash,
-:func:`job_key`, is the cache key, so a change to any of them trains anew.
+configuration, the seed, a digest of every array, the versions of the packages
+that compute the model (:func:`lstm_helpers.digests.versions`) and the code of
+this module and of :mod:`lstm_helpers.models`. Its hash, :func:`job_key`, is
+the cache key, so a change to any of them trains anew. Where a model was
+trained (Python, platform, CPU or GPU) is recorded beside its result, not keyed:
+it does not change what the model computes.
 Running jobs with the cache, in parallel, is :mod:`lstm_helpers.scheduler`'s.
 """
 
@@ -23,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from lstm_helpers import cache
+from lstm_helpers import digests
 from lstm_helpers.tf_quiet import keras  # TensorFlow loaded without its C++ start-up lines
 
 
@@ -109,6 +112,9 @@ class TrainOutput:
         Training time when it was trained.
     weights : list of ndarray
         The trained weights in Keras's order (empty unless ``keep_weights``).
+    environment : dict
+        Where it was trained (:func:`lstm_helpers.digests.environment`): recorded
+        with the stored result, not part of its key.
     """
 
     outputs: np.ndarray
@@ -116,6 +122,7 @@ class TrainOutput:
     val_loss: list[float]
     seconds: float
     weights: list[np.ndarray] = field(default_factory=list)
+    environment: dict[str, Any] = field(default_factory=dict)
 
 
 def job_info(job: TrainJob) -> dict[str, Any]:
@@ -125,16 +132,16 @@ def job_info(job: TrainJob) -> dict[str, Any]:
     return {
         "config": {"type": type(job.config).__name__, **asdict(job.config)},
         "seed": int(job.seed),
-        "data": cache.array_digest(job.X, job.y, job.X_predict, job.X_val, job.y_val),
+        "data": digests.array_digest(job.X, job.y, job.X_predict, job.X_val, job.y_val),
         "keep_weights": bool(job.keep_weights),
-        "versions": cache.versions(),
-        "code": cache.code_digest(models, sys.modules[__name__]),
+        "versions": digests.versions(),
+        "code": digests.code_digest(models, sys.modules[__name__]),
     }
 
 
 def job_key(job: TrainJob) -> str:
     """The cache key of ``job`` (the hash of :func:`job_info`)."""
-    return cache.make_key(job_info(job))
+    return digests.make_key(job_info(job))
 
 
 def fit(job: TrainJob, log_every: int = 10) -> TrainOutput:
@@ -180,4 +187,5 @@ def fit(job: TrainJob, log_every: int = 10) -> TrainOutput:
         val_loss=[float(v) for v in history.history.get("val_loss", [])],
         seconds=seconds,
         weights=[np.asarray(w) for w in model.get_weights()] if job.keep_weights else [],
+        environment=digests.environment(),  # where it ran: a cluster's worker may differ from this machine
     )

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.baselines import exponential_moving_average
-from lstm_helpers.benchmarks import ar_returns, close_based, drift
+from lstm_helpers.benchmarks import benchmark_forecasts
 from lstm_helpers.forecasting import Job, train_many, with_validation_year
 from lstm_helpers.metrics import evaluate
 from lstm_helpers.windows import WindowedData, variant_windows
@@ -90,13 +90,12 @@ def walk_forward(
         ema = exponential_moving_average(prices[ticker][target], decay).loc[fold.test_dates].to_numpy()
         predictions[(ticker, year, "persistence", 0)] = fold.test_previous
         predictions[(ticker, year, f"EMA({decay})", 0)] = ema
-        series, train_end = prices[ticker][target], str(year - 1)  # benchmarks fitted on the fold's training years
-        predictions[(ticker, year, "drift", 0)] = drift(series, train_end).loc[fold.test_dates].to_numpy()
-        predictions[(ticker, year, "AR on returns", 0)] = ar_returns(series, train_end)[0].loc[fold.test_dates].to_numpy()
-        if "Close" in prices[ticker].columns and target != "Close":
-            rule = close_based(prices[ticker], train_end, target).loc[fold.test_dates]
-            if not rule.isna().any():
-                predictions[(ticker, year, f"{target} from Close", 0)] = rule.to_numpy()
+        # the benchmarks, fitted on the fold's training years
+        bench = benchmark_forecasts(prices[ticker], target, str(year - 1), pd.Index(fold.test_dates))
+        for note in bench.notes(f"{ticker} {year}"):
+            print("note:", note)
+        for name, forecast in bench.forecasts.items():
+            predictions[(ticker, year, name, 0)] = forecast.to_numpy()
     for (ticker, year, name, seed), forecast in predictions.items():
         fold = folds[(ticker, year)]
         scores = evaluate(fold.test_actual, forecast, fold.test_previous)

@@ -8,6 +8,7 @@ fresh, empty model cache for the session, so they really train (the local
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -21,6 +22,36 @@ for name in ("LSTM_COURSE_RETRAIN", "LSTM_COURSE_SCHEDULER", "LSTM_COURSE_PROGRE
     os.environ.pop(name, None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+SECOND_PYTHON_ENV = "LSTM_COURSE_SECOND_PYTHON"
+"""A venv's python of another Python minor version with the course installed (``.ci/run`` makes one)."""
+READY_NAME, FAILED_NAME = ".ready", ".failed"
+"""Written into the second venv when its installation finished or failed (``.ci/run`` installs it in the
+background, its log in ``build/second-python.log``)."""
+
+
+def strict() -> bool:
+    """True in CI (``CI=true``): what would only be skipped locally fails instead."""
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
+@pytest.fixture(scope="session")
+def second_python() -> str:
+    """The second interpreter, once its venv is ready; skipped locally, a failure in CI when there is none."""
+    python = os.environ.get(SECOND_PYTHON_ENV)
+    if not python:
+        if strict():
+            pytest.fail(f"CI must set {SECOND_PYTHON_ENV} (.ci/run makes a venv of a second Python)")
+        pytest.skip(f"set {SECOND_PYTHON_ENV} to a venv's python of another Python version with the course installed")
+    venv = Path(python).parents[1]
+    deadline = time.monotonic() + 900
+    while strict() and not any((venv / n).exists() for n in (READY_NAME, FAILED_NAME)) and time.monotonic() < deadline:
+        time.sleep(5)  # .ci/run installs it beside the test run
+    if (venv / FAILED_NAME).exists() or not Path(python).exists():
+        pytest.fail(f"{SECOND_PYTHON_ENV}={python}: no such interpreter, or its install failed "
+                    "(.ci/run writes its log to build/second-python.log)")
+    return python
 
 
 @pytest.fixture

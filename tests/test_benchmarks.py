@@ -4,7 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.benchmarks import ar_returns, close_based, drift, fit_ar_returns
+from lstm_helpers.benchmarks import (
+    AR_NAME,
+    ar_returns,
+    benchmark_forecasts,
+    close_based,
+    drift,
+    fit_ar_returns,
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +75,27 @@ def test_a_test_period_price_changes_no_earlier_forecast_and_no_parameter(frame,
     after = run(changed)
     pd.testing.assert_series_equal(base.iloc[: day + 1], after.iloc[: day + 1])  # up to and including that day
     assert not np.isclose(base.iloc[day + 1], after.iloc[day + 1])  # the next day reads it
+
+
+def test_one_list_of_benchmarks_with_the_same_names_everywhere(frame):
+    days = frame.loc["2017"].index
+    found = benchmark_forecasts(frame, "High", "2016", days)
+    assert list(found.forecasts) == ["drift", AR_NAME, "High from Close"] and found.left_out == {}
+    pd.testing.assert_series_equal(found.forecasts["drift"], drift(frame["High"], "2016").loc[days])
+    forecast, fit = ar_returns(frame["High"], "2016")
+    pd.testing.assert_series_equal(found.forecasts[AR_NAME], forecast.loc[days])
+    assert found.ar_order == fit.order
+    # the Close-based one only when there is a Close and the target is another column
+    assert list(benchmark_forecasts(frame, "Close", "2016", days).forecasts) == ["drift", AR_NAME]
+    assert list(benchmark_forecasts(frame[["High"]], "High", "2016", days).forecasts) == ["drift", AR_NAME]
+
+
+def test_a_benchmark_that_cannot_forecast_a_day_is_left_out_and_said(frame):
+    days = frame.loc["2017"].index
+    holed = frame.copy()
+    holed.loc[days[10], "Close"] = np.nan  # the next day has no Close-based forecast
+    found = benchmark_forecasts(holed, "High", "2016", days)
+    assert "High from Close" not in found.forecasts and found.left_out == {"High from Close": 1}
+    assert found.notes("SYN") == ["SYN: High from Close left out (1 test day(s) without a forecast)"]
+    with pytest.raises(ValueError, match="not in the prices"):
+        benchmark_forecasts(frame, "High", "2016", days.append(pd.DatetimeIndex(["2031-01-02"])))

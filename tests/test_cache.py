@@ -5,7 +5,6 @@ import subprocess
 import sys
 import textwrap
 import time
-import types
 import warnings
 
 import numpy as np
@@ -75,18 +74,23 @@ def test_two_processes_writing_one_key_never_fail_and_readers_never_see_half_an_
     env = {**os.environ, cache.CACHE_ENV: str(tmp_cache)}
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(v)], env=env, stderr=subprocess.PIPE)
                for v in (1.0, 2.0)]
-    seen = set()
+    seen, overlapped = set(), 0
     with warnings.catch_warnings():
         warnings.simplefilter("error", cache.CacheWarning)  # a half entry would warn: fail instead
         while any(w.poll() is None for w in writers):
             found = cache.load("shared")
+            if found is not None and all(w.poll() is None for w in writers):
+                overlapped += 1  # read while both writers were still writing
             if found is not None:
                 arrays, meta = found
                 assert np.all(arrays["outputs"] == meta["writer"])  # one writer's complete entry
                 seen.add(meta["writer"])
     errors = [w.stderr.read().decode() for w in writers]
     assert [w.returncode for w in writers] == [0, 0], errors
-    assert cache.load("shared") is not None and seen <= {1.0, 2.0}
+    # the claim is only tested if reads really overlapped the writes: an empty `seen` would prove nothing
+    assert overlapped >= 10, f"only {overlapped} read(s) overlapped the two writers"
+    assert seen and seen <= {1.0, 2.0}
+    assert cache.load("shared") is not None
     assert not list(tmp_cache.glob(".*.tmp"))
 
 
@@ -104,30 +108,6 @@ def test_lookup_order_published_results_and_retraining(tmp_cache, tmp_results, m
     with pytest.warns(cache.CacheWarning, match="ignored"):
         assert cache.lookup("bad") is None
     assert (tmp_results / "bad.npz").exists()
-
-
-def _module(tmp_path, name, source):
-    path = tmp_path / f"{name}.py"
-    path.write_text(source)
-    return types.SimpleNamespace(__name__="m", __file__=str(path))
-
-
-def test_code_digest_follows_the_code_not_its_comments(tmp_path):
-    base = _module(tmp_path, "a", 'def f(x):\n    """Doc."""\n    return x + 1  # one\n')
-    reworded = _module(tmp_path, "b", 'def f(x):\n    """Other words."""\n\n    return x + 1  # comment\n')
-    changed = _module(tmp_path, "c", 'def f(x):\n    """Doc."""\n    return x + 2\n')
-    assert cache.code_digest(base) == cache.code_digest(reworded)
-    assert cache.code_digest(base) != cache.code_digest(changed)
-
-
-def test_array_digest_and_make_key():
-    a = np.arange(6.0)
-    assert cache.array_digest(a) == cache.array_digest(a.copy())
-    assert cache.array_digest(a) != cache.array_digest(a.reshape(2, 3))
-    assert cache.array_digest(a) != cache.array_digest(a.astype("float32"))
-    assert cache.array_digest(a, None) != cache.array_digest(None, a)
-    assert cache.make_key({"a": 1, "b": 2}) == cache.make_key({"b": 2, "a": 1})
-    assert cache.make_key({"a": 1}) != cache.make_key({"a": 2})
 
 
 def test_clear_and_command_line(tmp_cache, capsys):

@@ -89,7 +89,7 @@ def test_baseline_rows_reproduce_persistence():
     assert rows.loc[("IBM", "persistence"), "rmse"] == pytest.approx(1.539, abs=5e-4)
     assert rows.loc[("HD", "persistence"), "rmse"] == pytest.approx(1.205, abs=5e-4)
     assert set(rows.index.get_level_values("model")) == {
-        "persistence", "SMA(100)", "EMA(0.5)", "drift", "AR(1) on returns", "AR(2) on returns", "High from Close"}
+        "persistence", "SMA(100)", "EMA(0.5)", "drift", "AR on returns", "High from Close"}
     assert rows.loc[("IBM", "persistence"), "rmse_ratio"] == pytest.approx(1.0)
     # the measured Close-based ratios, to two digits
     assert rows.loc[("IBM", "High from Close"), "rmse_ratio"] == pytest.approx(0.93, abs=0.005)

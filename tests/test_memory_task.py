@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from lstm_helpers import cache, memory_task
+from lstm_helpers import digests, memory_task
 from lstm_helpers.memory_task import CONSTANT_MSE, MemoryConfig, adding_problem, marked_steps
 from lstm_helpers.training import TrainJob, job_key
 
@@ -85,7 +85,7 @@ def test_configuration_errors():
 
 def test_the_modules_code_is_part_of_every_memory_key():
     config = MemoryConfig()
-    assert config.code == cache.code_digest(memory_task)
+    assert config.code == digests.code_digest(memory_task)
     X, y = adding_problem(8, 5, seed=0)
     job = TrainJob(config, X, y, X)
     assert job_key(job) != job_key(TrainJob(replace(config, code="other code"), X, y, X))

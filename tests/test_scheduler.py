@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from lstm_helpers import cache, scheduler
+from lstm_helpers import cache, digests, scheduler
 from lstm_helpers.models import ModelConfig
 from lstm_helpers.scheduler import train, train_many
 from lstm_helpers.training import TrainJob, fit, job_key
@@ -110,3 +110,32 @@ def test_dask_cluster_runs_the_jobs(jobs, tmp_cache, tmp_results, monkeypatch):
 
 def test_default_workers_on_a_cpu_machine():
     assert scheduler.default_workers() >= 1
+
+
+def test_where_a_result_was_made_is_stored_and_shown_when_it_is_loaded(jobs, tmp_cache, tmp_results, capsys):
+    trained = train_many(jobs[:1], workers=1)[0]
+    _, meta = cache.load(trained.key)
+    assert meta["environment"] == digests.environment() == trained.environment
+    assert "python" not in meta["info"]["versions"]  # recorded, not keyed
+    elsewhere = {**meta, "environment": {"python": "3.99.1", "platform": "Plan9 mips", "device": "CPU",
+                                         "packages": {"tensorflow": "9.9"}}}
+    arrays, _ = cache.load(trained.key)
+    cache.save(trained.key, arrays, elsewhere, root=tmp_results)
+    cache.entry_path(trained.key).unlink()
+    capsys.readouterr()
+    loaded = train_many(jobs[:1], workers=1)[0]
+    assert loaded.source == "published"
+    assert "(published results produced on Plan9 mips, Python 3.99.1, CPU, TensorFlow 9.9)" in capsys.readouterr().out
+
+
+def test_a_failure_in_a_worker_process_stops_the_other_workers(random_walk_windows, tmp_cache, tmp_results):
+    import multiprocessing as mp
+
+    broken = make_job(random_walk_windows, config=ModelConfig(name="broken", cell="transformer"), label="IBM broken")
+    slow = make_job(random_walk_windows, config=TINY.with_training(epochs=2000), label="slow")
+    before = set(mp.active_children())
+    with pytest.raises(RuntimeError, match="training IBM broken failed"):
+        train_many([broken, slow], workers=2)
+    for process in set(mp.active_children()) - before:
+        process.join(timeout=10)
+    assert set(mp.active_children()) - before == set()  # the slow job's worker did not keep training
