@@ -13,6 +13,9 @@ perturbs later prices to check it).
   by least squares.
 - :func:`close_based`: tomorrow's ``High`` from today's ``Close``, times the
   mean ratio of a day's ``High`` to its ``Close`` in the training years.
+- :func:`close_based_recent`: the same with the mean ratio of the last 60
+  trading days, the window the report's LSTM reads (the fair rule: a
+  regime's average over eleven years goes stale, see the experiments lesson).
 
 :func:`benchmark_forecasts` gives all of them for one stock on the test days,
 under the names every table uses, and says which could not forecast every day:
@@ -166,7 +169,44 @@ def close_based(frame: pd.DataFrame, train_end: str | pd.Timestamp, target: str 
     train = ratio.loc[:train_end].dropna()
     if train.empty:
         raise ValueError(f"no training day up to {train_end} with both {target} and Close")
-    return (close.shift(1) * float(train.mean())).rename(f"{target} from Close")
+    return (close.shift(1) * float(train.mean())).rename(f"{target} from Close (training-years ratio)")
+
+
+RECENT_DAYS = 60
+"""The Close-based rule's window: the 60 trading days the report's LSTM sees, chosen for that reason
+before looking at any test year (not tuned)."""
+
+
+def close_based_recent(frame: pd.DataFrame, target: str = "High", days: int = RECENT_DAYS) -> pd.Series:
+    """Tomorrow's ``target`` from today's ``Close`` and the last ``days`` days' ratio: ``Close[t-1] * m[t-1]``.
+
+    ``m[t-1]`` is the mean of ``target[s] / Close[s]`` over the ``days`` trading
+    days up to and including ``t - 1``: what the forecaster knows on the
+    evening of day ``t - 1``, the same 60 days the report's LSTM reads. No
+    parameter is fitted (the window is fixed in advance), so nothing of the
+    test period is used before the day it is known.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Daily prices with a ``Close`` column and the ``target`` column.
+    target : str, default "High"
+    days : int, default 60
+
+    Returns
+    -------
+    Series
+        Same index; NaN for the first ``days`` days and wherever the previous
+        Close or a ratio of the window is missing.
+    """
+    for column in ("Close", target):
+        if column not in frame.columns:
+            raise ValueError(f"the Close-based forecast needs a {column!r} column; the frame has {list(frame.columns)}")
+    if days < 1:
+        raise ValueError(f"days must be at least 1, got {days}")
+    close = frame["Close"].astype(float)
+    ratio = (frame[target].astype(float) / close).rolling(days, min_periods=days).mean()
+    return (close * ratio).shift(1).rename(f"{target} from Close ({days}-day ratio)")
 
 
 AR_NAME = "AR on returns"
@@ -181,18 +221,24 @@ class Benchmarks:
     ----------
     forecasts : dict of str to Series
         ``"drift"``, ``"AR on returns"`` and, when the frame has a ``Close``
-        column and the target is another column, ``"<target> from Close"``;
-        each a forecast for every one of the days, in that order.
+        column and the target is another column, the two Close-based rules
+        (``"<target> from Close (training-years ratio)"`` and ``"<target> from
+        Close (60-day ratio)"``); each a forecast for every one of the days,
+        in that order.
     left_out : dict of str to int
         A benchmark that cannot forecast some of the days (a missing price the
         day before) is not scored: its name and how many days it lacks.
     ar_order : int
         The AR's order, chosen by BIC on the training years.
+    fair_rule : str or None
+        The name of the benchmark every model is judged against besides
+        persistence: the 60-day Close-based rule where there is one.
     """
 
     forecasts: dict[str, pd.Series]
     left_out: dict[str, int]
     ar_order: int
+    fair_rule: str | None = None
 
     def notes(self, ticker: str) -> list[str]:
         """One line per benchmark left out, for a lesson to print (nothing is dropped silently)."""
@@ -225,8 +271,11 @@ def benchmark_forecasts(
     series = frame[target]
     ar, fit = ar_returns(series, train_end)
     every = {"drift": drift(series, train_end), AR_NAME: ar}
+    fair = None
     if "Close" in frame.columns and target != "Close":
-        every[f"{target} from Close"] = close_based(frame, train_end, target)
+        every[f"{target} from Close (training-years ratio)"] = close_based(frame, train_end, target)
+        fair = f"{target} from Close ({RECENT_DAYS}-day ratio)"
+        every[fair] = close_based_recent(frame, target)
     forecasts, left_out = {}, {}
     for name, forecast in every.items():
         on_days = forecast.loc[days]
@@ -234,4 +283,4 @@ def benchmark_forecasts(
             left_out[name] = int(on_days.isna().sum())
         else:
             forecasts[name] = on_days
-    return Benchmarks(forecasts, left_out, fit.order)
+    return Benchmarks(forecasts, left_out, fit.order, fair if fair in forecasts else None)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.baselines import forecast_table
-from lstm_helpers.benchmarks import benchmark_forecasts
+from lstm_helpers.benchmarks import RECENT_DAYS, benchmark_forecasts
 from lstm_helpers.forecasting import Job, train_many, with_validation_year
 from lstm_helpers.metrics import evaluate
 from lstm_helpers.models import DEFAULT, IMPROVED, ModelConfig
@@ -51,8 +51,13 @@ MODELS: dict[str, tuple[ModelConfig, str]] = {
 """Model name -> (configuration, transform). The report's two models keep its
 epochs and batches; the others stop early on the 2016 part of the training years."""
 
-OHLC_MODEL: dict[str, tuple[ModelConfig, str]] = {"LSTM OHLC": (replace(_VARIANT, name="ohlc"), "ohlc")}
-"""An LSTM given the Open, High, Low and Close of each day (:mod:`lstm_helpers.ohlc_windows`)."""
+OHLC_MODEL: dict[str, tuple[ModelConfig, str]] = {
+    "LSTM OHLC": (replace(_VARIANT, name="ohlc"), "ohlc"),
+    "LSTM OHLC residual": (replace(_VARIANT, name="ohlc-residual"), "ohlc_residual"),
+}
+"""LSTMs given the Open, High, Low and Close of each day (:mod:`lstm_helpers.ohlc_windows`): one
+predicts tomorrow's High relative to today's Close, the other the residual over the 60-day
+Close-based rule (its output 0 is the rule)."""
 
 
 @dataclass
@@ -63,7 +68,10 @@ class Comparison:
     ----------
     runs : DataFrame
         One row per (ticker, model, seed): the metrics of :func:`lstm_helpers.metrics.evaluate`,
-        the DM statistic and p-value against persistence, epochs, training seconds, cached.
+        the DM statistic and p-value against persistence (``dm_vs_persistence``, ``dm_p``,
+        ``dm_p_nw``) and against the fair Close-based rule (``dm_vs_rule``, ``dm_p_rule``; NaN
+        without a Close column), epochs trained, ``best_epoch`` (the epoch whose weights early
+        stopping kept; the last epoch without early stopping), training seconds, cached.
     predictions : dict
         (ticker, model, seed) -> forecasts in dollars, shape (n_test,).
     actual, previous : dict
@@ -119,8 +127,9 @@ def run_comparison(
     for ticker, frame in prices.items():
         series = frame[target]
         for name, (config, transform) in models.items():
-            if transform == "ohlc":
-                data, filled = ohlc_windows(frame, target, **split.windows())
+            if transform in ("ohlc", "ohlc_residual"):
+                residual = RECENT_DAYS if transform == "ohlc_residual" else None
+                data, filled = ohlc_windows(frame, target, **split.windows(), residual_days=residual)
                 if filled:
                     print(f"note: {ticker}: Open, High or Low missing on {', '.join(str(d.date()) for d in filled)}; "
                           "filled with the day's Close for the OHLC windows")
@@ -136,6 +145,11 @@ def run_comparison(
                 jobs.append(Job(config, data, seed=seed, ticker=ticker))
                 keys.append((ticker, name, seed))
     results = train_many(jobs, workers=workers)
+    rules = {}  # ticker -> the fair Close-based rule on the test days, where the frame has a Close
+    for ticker, frame in prices.items():
+        bench = benchmark_forecasts(frame, target, split.train_end, pd.Index(out.dates[ticker]))
+        if bench.fair_rule is not None:
+            rules[ticker] = bench.forecasts[bench.fair_rule].to_numpy()
     rows = []
     for (ticker, name, seed), result in zip(keys, results, strict=True):
         actual, previous = out.actual[ticker], out.previous[ticker]
@@ -146,6 +160,10 @@ def run_comparison(
             dm_nw = diebold_mariano_nw(actual, result.predictions, previous)
         except ValueError:  # e.g. a forecast identical to persistence: no loss difference to test
             dm = dm_nw = None
+        try:
+            vs_rule = diebold_mariano(actual, result.predictions, rules[ticker]) if ticker in rules else None
+        except ValueError:
+            vs_rule = None
         rows.append(
             {
                 "ticker": ticker,
@@ -155,7 +173,10 @@ def run_comparison(
                 "dm_vs_persistence": np.nan if dm is None else dm.statistic,
                 "dm_p": np.nan if dm is None else dm.p_value,
                 "dm_p_nw": np.nan if dm_nw is None else dm_nw.p_value,
+                "dm_vs_rule": np.nan if vs_rule is None else vs_rule.statistic,
+                "dm_p_rule": np.nan if vs_rule is None else vs_rule.p_value,
                 "epochs": len(result.loss),
+                "best_epoch": int(np.argmin(result.val_loss)) + 1 if result.val_loss else len(result.loss),
                 "seconds": result.seconds,
                 "cached": result.cached,
             }

@@ -10,6 +10,12 @@ divided by the window's last Close (minus 1), the target is tomorrow's High
 relative to today's Close, and both are divided by the standard deviation of
 the training targets. An output of ``m - 1`` (over that scale) is the
 Close-based rule with ratio ``m``.
+
+With ``residual_days`` the target is instead tomorrow's High relative to the
+60-day Close-based rule's forecast (:func:`lstm_helpers.benchmarks.close_based_recent`):
+the network learns a correction to the rule, and an output of 0 *is* the rule.
+That is the practitioner's remedy when a network does not find a simple rule
+by itself: hand it the rule and let it learn the residual.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ def ohlc_windows(
     test_start: str = "2017",
     test_end: str | None = "2017",
     window: int = 60,
+    residual_days: int | None = None,
 ) -> tuple[WindowedData, list[pd.Timestamp]]:
     """Windows of shape (window, 4) relative to the last Close, for the same test days as the report's.
 
@@ -36,11 +43,24 @@ def ohlc_windows(
     left out when the file is loaded) is filled with that day's Close; the
     days filled are returned so that the lesson can say so.
 
+    Parameters
+    ----------
+    frame : DataFrame
+        One stock's daily Open, High, Low and Close.
+    target : str, default "High"
+    train_end, test_start, test_end, window
+        As in :func:`lstm_helpers.windows.report_windows`.
+    residual_days : int, optional
+        Learn the residual over the Close-based rule with this many days'
+        ratio (at most ``window``): the target and the reference become the
+        rule's forecast ``Close[t-1] * mean(target / Close over the last days)``.
+
     Returns
     -------
     data : WindowedData
         ``transform="close_relative"``: ``to_prices`` gives ``previous Close *
-        (1 + output * scale)``.
+        (1 + output * scale)``; with ``residual_days``, ``transform="rule_relative"``:
+        ``the rule's forecast * (1 + output * scale)``.
     filled : list of Timestamp
         The days whose Open, High or Low was filled with the Close.
     """
@@ -61,7 +81,13 @@ def ohlc_windows(
     X = np.stack([raw[k : k + window] for k in range(n)])  # X[k]: days k .. k + window - 1
     last_close = close[window - 1 : window - 1 + n]
     X = X / last_close[:, None, None] - 1.0
-    y = high[window:] / last_close - 1.0
+    reference = last_close
+    if residual_days is not None:
+        if not 1 <= residual_days <= window:
+            raise ValueError(f"residual_days must be between 1 and the window ({window}), got {residual_days}")
+        ratio = pd.Series(high / close).rolling(residual_days).mean().to_numpy()  # ratio[j]: days j-d+1 .. j
+        reference = last_close * ratio[window - 1 : window - 1 + n]
+    y = high[window:] / reference - 1.0
     target_dates = frame.index[window:]
     is_train = np.asarray(target_dates <= base.train_dates.max())
     is_test = np.asarray(target_dates >= pd.Timestamp(test_start))
@@ -72,6 +98,30 @@ def ohlc_windows(
         X_train=X[is_train] / scale, y_train=y[is_train] / scale, X_test=X[is_test] / scale, y_test=y[is_test] / scale,
         test_dates=target_dates[is_test], test_actual=base.test_actual, test_previous=base.test_previous,
         scaler=base.scaler, window=window, dropped=[], train_dates=target_dates[is_train],
-        transform="close_relative", scale=scale, reference=last_close[is_test],
+        transform="close_relative" if residual_days is None else "rule_relative", scale=scale,
+        reference=reference[is_test],
     )
     return data, filled
+
+
+def rule_share(frame: pd.DataFrame, target: str = "High", train_end: str = "2016", days: int = 60) -> float:
+    """How much of the OHLC network's target the Close-based rule explains, on the training years.
+
+    The target is tomorrow's ``target`` relative to today's Close; on the log
+    scale ``y[t] = log(target[t] / Close[t-1])``. The rule forecasts it with
+    ``log(mean ratio of the last days)``. Returns ``1 - mean((y - rule)^2) / var(y)``
+    over the training days where both exist: the share of the target's
+    variance the rule accounts for. The rest is mostly the day's own move of
+    the Close, which nothing in the window predicts.
+    """
+    for column in ("Close", target):
+        if column not in frame.columns:
+            raise ValueError(f"rule_share needs a {column!r} column; the frame has {list(frame.columns)}")
+    close, value = frame["Close"].astype(float), frame[target].astype(float)
+    y = np.log(value / close.shift(1))
+    rule = np.log((value / close).rolling(days).mean().shift(1))
+    both = pd.concat([y, rule], axis=1).loc[:train_end].dropna()
+    if len(both) < 2:
+        raise ValueError(f"rule_share: fewer than 2 training days up to {train_end} with a target and a rule")
+    error = both.iloc[:, 0] - both.iloc[:, 1]
+    return float(1.0 - np.mean(error**2) / np.var(both.iloc[:, 0]))

@@ -1,16 +1,21 @@
-"""Scale-free accuracy: errors that can be compared and averaged across stocks and years.
+"""Errors without the currency: the RMSE ratio to persistence, and MASE.
 
 A dollar RMSE of AMZN (price around 1,000 USD) and one of HD (around 150 USD)
-cannot be averaged: the mean would be AMZN's. Two measures remove the scale:
+cannot be averaged: the mean would be AMZN's. Two measures remove the dollars,
+and only one of them removes the price level too:
 
 - :func:`mase`, the mean absolute scaled error of Hyndman & Koehler (2006):
   the forecast's mean absolute error divided by :func:`naive_scale`, the mean
   absolute one-day change of the training years (the in-sample error of the
   naive forecast). Below 1: better than the naive forecast was, on average,
-  in the training years.
+  in the training years. Its yardstick comes from other years than the
+  errors, so a stock whose price (and daily moves) grew scores higher with
+  the same skill: on the course's data persistence's own MASE runs from 0.80
+  (IBM) to 2.64 (AMZN). Compare MASEs between forecasts of one stock.
 - :func:`rmse_ratio`: the RMSE divided by persistence's RMSE on the same days
   (1 - the skill score of :mod:`lstm_helpers.metrics`). Below 1: better than
-  persistence on these days.
+  persistence on these days. Numerator and yardstick come from the same days,
+  so this is the one to compare or average across stocks.
 """
 
 from __future__ import annotations

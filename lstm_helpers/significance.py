@@ -203,7 +203,12 @@ def autocorrelation(values: ArrayLike, max_lag: int = 10) -> np.ndarray:
 
 
 def newey_west_lags(n: int) -> int:
-    """The usual automatic bandwidth, ``floor(4 (n / 100) ** (2 / 9))`` (Newey & West 1994)."""
+    """A fixed rule of thumb for the Newey-West lag: ``floor(4 (n / 100) ** (2 / 9))`` (4 for 251 days).
+
+    It grows slowly with ``n`` and looks at nothing but ``n``: it is not the
+    data-dependent bandwidth selection of Newey & West (1994), which estimates
+    how correlated the series is before choosing.
+    """
     return int(np.floor(4 * (n / 100.0) ** (2.0 / 9.0)))
 
 
@@ -213,17 +218,22 @@ def diebold_mariano_nw(
     """Diebold-Mariano test with a Newey-West (autocorrelation-robust) variance of the mean loss difference.
 
     The plain test at h = 1 (:func:`diebold_mariano`) assumes the daily loss
-    differences are uncorrelated. This version weights their autocovariances
-    with Bartlett weights, ``V = γ_0 + 2 Σ_{k=1..L} (1 - k / (L + 1)) γ_k``
-    (with ``γ_k = (1/n) Σ_t (d[t] - d̄)(d[t-k] - d̄)``), so that a correlated
-    differential does not pass for more evidence than it is. ``DM = d̄ /
-    sqrt(V / n)``, two-sided p-value from the standard normal.
+    differences are uncorrelated. This version changes only the variance: it
+    adds their autocovariances up to lag ``L`` with Bartlett weights,
+    ``V = γ_0 + 2 Σ_{k=1..L} (1 - k / (L + 1)) γ_k`` (with ``γ_k = (1/n) Σ_t
+    (d[t] - d̄)(d[t-k] - d̄)``). The weights fall linearly from 1 to 0, which
+    keeps ``V`` positive and trusts the noisier far lags less; a correlated
+    differential then does not pass for more evidence than it is. Everything
+    else is :func:`diebold_mariano`'s at h = 1: the Harvey-Leybourne-Newbold
+    factor ``sqrt((n - 1) / n)`` on ``d̄ / sqrt(V / n)`` and a two-sided
+    p-value from Student's t with ``n - 1`` degrees of freedom. With ``L = 0``
+    the two tests agree exactly.
 
     Parameters
     ----------
     actual, forecast_a, forecast_b : array-like, shape (n,)
     lags : int, optional
-        L; default :func:`newey_west_lags` of n.
+        L; default :func:`newey_west_lags` of n (a rule of thumb, see there).
 
     Returns
     -------
@@ -244,8 +254,8 @@ def diebold_mariano_nw(
         variance += 2.0 * (1.0 - k / (lags + 1.0)) * float(np.sum(dc[k:] * dc[:-k]) / n)
     if variance <= 0:
         raise ValueError("the loss differential has no variance: the two forecasts err alike on every day")
-    statistic = d_mean / np.sqrt(variance / n)
-    p_value = float(2.0 * stats.norm.sf(abs(statistic)))
+    statistic = d_mean / np.sqrt(variance / n) * np.sqrt((n - 1) / n)  # HLN at h = 1, as diebold_mariano
+    p_value = float(2.0 * stats.t.sf(abs(statistic), df=n - 1))
     return DieboldMarianoResult(statistic=float(statistic), p_value=p_value, mean_loss_diff=d_mean, n=n)
 
 

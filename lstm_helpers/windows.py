@@ -91,8 +91,9 @@ class WindowedData:
         For ``log_return`` and ``relative``: the training standard deviation
         that model outputs are multiplied by.
     reference : ndarray, optional
-        For ``close_relative`` (:mod:`lstm_helpers.ohlc_windows`): the previous
-        day's Close of each test day, which outputs are relative to.
+        For ``close_relative`` and ``rule_relative`` (:mod:`lstm_helpers.ohlc_windows`):
+        what each test day's output is relative to, the previous day's Close
+        or the Close-based rule's forecast.
     """
 
     X_train: np.ndarray
@@ -131,8 +132,8 @@ class WindowedData:
             return self.test_previous * np.exp(outputs * self.scale)
         if self.transform == "relative":
             return self.test_previous * (1.0 + outputs * self.scale)
-        if self.transform == "close_relative":  # lstm_helpers.ohlc_windows: relative to the previous Close
-            return self.reference * (1.0 + outputs * self.scale)
+        if self.transform in ("close_relative", "rule_relative"):  # lstm_helpers.ohlc_windows
+            return self.reference * (1.0 + outputs * self.scale)  # the previous Close, or the rule's forecast
         raise ValueError(f"unknown transform {self.transform!r}")
 
 

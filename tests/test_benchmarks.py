@@ -9,6 +9,7 @@ from lstm_helpers.benchmarks import (
     ar_returns,
     benchmark_forecasts,
     close_based,
+    close_based_recent,
     drift,
     fit_ar_returns,
 )
@@ -59,13 +60,27 @@ def test_close_based_worked_by_hand():
         close_based(f.drop(columns="Close"), days[2])
 
 
-@pytest.mark.parametrize("name", ["drift", "ar", "close"])
+def test_close_based_recent_worked_by_hand():
+    days = pd.bdate_range("2017-01-02", periods=5)
+    f = pd.DataFrame({"Close": [10.0, 20.0, 10.0, 30.0, 40.0], "High": [11.0, 22.0, 30.0, 33.0, 44.0]}, index=days)
+    # ratios 1.1, 1.1, 3.0, 1.1, 1.1; with 2 days the forecast of day t is Close[t-1] * mean(ratio[t-2], ratio[t-1])
+    out = close_based_recent(f, "High", days=2)
+    assert out.iloc[:2].isna().all()
+    np.testing.assert_allclose(out.iloc[2:], [20.0 * 1.1, 10.0 * (1.1 + 3.0) / 2, 30.0 * (3.0 + 1.1) / 2])
+    assert out.name == "High from Close (2-day ratio)"
+    with pytest.raises(ValueError, match="at least 1"):
+        close_based_recent(f, "High", days=0)
+
+
+@pytest.mark.parametrize("name", ["drift", "ar", "close", "recent"])
 def test_a_test_period_price_changes_no_earlier_forecast_and_no_parameter(frame, name):
     def run(fr):
         if name == "drift":
             return drift(fr["High"], "2016")
         if name == "ar":
             return ar_returns(fr["High"], "2016")[0]
+        if name == "recent":
+            return close_based_recent(fr, "High")
         return close_based(fr, "2016")
 
     base = run(frame)
@@ -80,14 +95,17 @@ def test_a_test_period_price_changes_no_earlier_forecast_and_no_parameter(frame,
 def test_one_list_of_benchmarks_with_the_same_names_everywhere(frame):
     days = frame.loc["2017"].index
     found = benchmark_forecasts(frame, "High", "2016", days)
-    assert list(found.forecasts) == ["drift", AR_NAME, "High from Close"] and found.left_out == {}
+    rules = ["High from Close (training-years ratio)", "High from Close (60-day ratio)"]
+    assert list(found.forecasts) == ["drift", AR_NAME, *rules] and found.left_out == {}
+    assert found.fair_rule == rules[1]
     pd.testing.assert_series_equal(found.forecasts["drift"], drift(frame["High"], "2016").loc[days])
     forecast, fit = ar_returns(frame["High"], "2016")
     pd.testing.assert_series_equal(found.forecasts[AR_NAME], forecast.loc[days])
     assert found.ar_order == fit.order
     # the Close-based one only when there is a Close and the target is another column
     assert list(benchmark_forecasts(frame, "Close", "2016", days).forecasts) == ["drift", AR_NAME]
-    assert list(benchmark_forecasts(frame[["High"]], "High", "2016", days).forecasts) == ["drift", AR_NAME]
+    no_close = benchmark_forecasts(frame[["High"]], "High", "2016", days)
+    assert list(no_close.forecasts) == ["drift", AR_NAME] and no_close.fair_rule is None
 
 
 def test_a_benchmark_that_cannot_forecast_a_day_is_left_out_and_said(frame):
@@ -95,7 +113,9 @@ def test_a_benchmark_that_cannot_forecast_a_day_is_left_out_and_said(frame):
     holed = frame.copy()
     holed.loc[days[10], "Close"] = np.nan  # the next day has no Close-based forecast
     found = benchmark_forecasts(holed, "High", "2016", days)
-    assert "High from Close" not in found.forecasts and found.left_out == {"High from Close": 1}
-    assert found.notes("SYN") == ["SYN: High from Close left out (1 test day(s) without a forecast)"]
+    # the training-years rule lacks the day after the hole; the 60-day rule lacks the 60 days after it
+    assert found.left_out == {"High from Close (training-years ratio)": 1, "High from Close (60-day ratio)": 60}
+    assert found.fair_rule is None and list(found.forecasts) == ["drift", AR_NAME]
+    assert found.notes("SYN")[0] == "SYN: High from Close (training-years ratio) left out (1 test day(s) without a forecast)"
     with pytest.raises(ValueError, match="not in the prices"):
         benchmark_forecasts(frame, "High", "2016", days.append(pd.DatetimeIndex(["2031-01-02"])))

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lstm_helpers.benchmarks import close_based_recent
 from lstm_helpers.experiments import (
     MODELS,
     REPORT_RMSE,
@@ -78,10 +79,25 @@ def test_comparison_runs_every_model_and_seed_and_summarizes(tmp_cache):
     assert summary.loc[("SYN", "tiny level"), "runs"] == 2
     text = format_summary(summary)
     assert "±" in text.loc[("SYN", "tiny level"), "rmse"]
+    assert runs["dm_p_rule"].isna().all()  # no Close column: no Close-based rule to judge against
+    assert (runs["best_epoch"] == runs["epochs"]).all()  # no early stopping: the last epoch is kept
     again = run_comparison(synthetic_prices(), models, seeds=[0, 1], workers=1)
     assert again.runs["cached"].all()
     with pytest.raises(ValueError, match="at least one seed"):
         run_comparison(synthetic_prices(), models, seeds=[])
+
+
+def test_the_fair_rule_judges_every_run_and_early_stopping_reports_the_kept_epoch(tmp_cache):
+    frame = synthetic_prices()["SYN"]
+    frame = frame.assign(Close=frame["High"] / 1.01)  # a Close, so that the 60-day rule exists
+    stopping = ModelConfig(name="tiny", units=3, layers=1, epochs=4, batch_size=64, jit_compile=False,
+                           early_stopping=True, patience=1)
+    result = run_comparison({"SYN": frame}, {"tiny": (stopping, "relative")}, seeds=[0], workers=1)
+    row = result.runs.iloc[0]
+    rule = close_based_recent(frame, "High").loc[result.dates["SYN"]].to_numpy()
+    dm = diebold_mariano(result.actual["SYN"], result.predictions[("SYN", "tiny", 0)], rule)
+    assert (row.dm_vs_rule, row.dm_p_rule) == pytest.approx((dm.statistic, dm.p_value), rel=1e-12)
+    assert 1 <= row.best_epoch <= row.epochs
 
 
 def test_baseline_rows_reproduce_persistence():
@@ -89,11 +105,14 @@ def test_baseline_rows_reproduce_persistence():
     assert rows.loc[("IBM", "persistence"), "rmse"] == pytest.approx(1.539, abs=5e-4)
     assert rows.loc[("HD", "persistence"), "rmse"] == pytest.approx(1.205, abs=5e-4)
     assert set(rows.index.get_level_values("model")) == {
-        "persistence", "SMA(100)", "EMA(0.5)", "drift", "AR on returns", "High from Close"}
+        "persistence", "SMA(100)", "EMA(0.5)", "drift", "AR on returns", "High from Close (training-years ratio)",
+        "High from Close (60-day ratio)"}
     assert rows.loc[("IBM", "persistence"), "rmse_ratio"] == pytest.approx(1.0)
-    # the issue's measured Close-based ratios, to two digits
-    assert rows.loc[("IBM", "High from Close"), "rmse_ratio"] == pytest.approx(0.93, abs=0.005)
-    assert rows.loc[("HD", "High from Close"), "rmse_ratio"] == pytest.approx(0.94, abs=0.005)
+    # the issues' measured Close-based ratios, to two digits
+    assert rows.loc[("IBM", "High from Close (training-years ratio)"), "rmse_ratio"] == pytest.approx(0.93, abs=0.005)
+    assert rows.loc[("HD", "High from Close (training-years ratio)"), "rmse_ratio"] == pytest.approx(0.94, abs=0.005)
+    assert rows.loc[("IBM", "High from Close (60-day ratio)"), "rmse_ratio"] == pytest.approx(0.881, abs=0.0005)
+    assert rows.loc[("HD", "High from Close (60-day ratio)"), "rmse_ratio"] == pytest.approx(0.819, abs=0.0015)
     assert rows["mase"].gt(0).all()
     single = summarize(rows.reset_index())
     assert np.isnan(single.loc[("IBM", "persistence"), "rmse_std"])

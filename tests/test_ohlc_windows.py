@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.benchmarks import close_based
-from lstm_helpers.ohlc_windows import ohlc_windows
+from lstm_helpers.benchmarks import close_based, close_based_recent
+from lstm_helpers.ohlc_windows import ohlc_windows, rule_share
 from lstm_helpers.windows import report_windows
 
 
@@ -50,3 +50,29 @@ def test_missing_values(frame):
         ohlc_windows(gappy, "High", "2016", "2017", "2017", window=10)
     with pytest.raises(ValueError, match="missing Open"):
         ohlc_windows(frame.drop(columns="Open"), "High", "2016", "2017", "2017", window=10)
+
+
+def test_residual_windows_output_zero_is_the_60_day_rule(frame):
+    data, _ = ohlc_windows(frame, "High", "2016", "2017", "2017", window=60, residual_days=60)
+    plain, _ = ohlc_windows(frame, "High", "2016", "2017", "2017", window=60)
+    assert data.transform == "rule_relative"
+    np.testing.assert_allclose(data.X_test * data.scale, plain.X_test * plain.scale)  # the same inputs
+    rule = close_based_recent(frame, "High", 60).loc[data.test_dates].to_numpy()
+    np.testing.assert_allclose(data.to_prices(np.zeros(len(rule))), rule)  # output 0: the rule
+    np.testing.assert_allclose(data.to_prices(data.y_test), data.test_actual)  # the targets map back exactly
+    with pytest.raises(ValueError, match="residual_days must be between 1 and the window"):
+        ohlc_windows(frame, "High", "2016", "2017", "2017", window=10, residual_days=60)
+
+
+def test_rule_share_worked_by_hand():
+    days = pd.bdate_range("2016-01-04", periods=6)
+    close = pd.Series([10.0, 10.0, 10.0, 10.0, 10.0, 10.0], index=days)
+    high = pd.Series([11.0, 11.0, 11.0, 11.0, 12.0, 10.0], index=days)
+    frame = pd.DataFrame({"Close": close, "High": high})
+    # days = 1: the rule's log forecast of day t is log(High[t-1] / Close[t-1]); y[t] = log(High[t] / 10)
+    y = np.log(high / 10.0).iloc[1:]
+    rule = np.log(high / close).shift(1).iloc[1:]
+    expected = 1 - np.mean((y - rule) ** 2) / np.var(y)
+    assert rule_share(frame, "High", "2016", days=1) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="'Close' column"):
+        rule_share(frame.drop(columns="Close"))

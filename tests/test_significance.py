@@ -155,12 +155,15 @@ def test_newey_west_dm_worked_by_hand():
     d = loss_differential(actual, forecast_a, forecast_b)
     np.testing.assert_allclose(d, [1.0, -1.0, 2.0, 2.0])
     # d mean 1; deviations 0, -2, 1, 1; gamma_0 = 6/4 = 1.5; gamma_1 = (0*-2 + -2*1 + 1*1)/4 = -0.25
-    # L = 1: V = 1.5 + 2 * (1 - 1/2) * (-0.25) = 1.25; DM = 1 / sqrt(1.25 / 4)
+    # L = 1: V = 1.5 + 2 * (1 - 1/2) * (-0.25) = 1.25; DM = 1 / sqrt(1.25 / 4), times HLN's sqrt(3 / 4)
     result = diebold_mariano_nw(actual, forecast_a, forecast_b, lags=1)
-    assert result.statistic == pytest.approx(1 / np.sqrt(1.25 / 4))
-    assert result.p_value == pytest.approx(2 * stats.norm.sf(1 / np.sqrt(1.25 / 4)))
-    # with no lags it is the plain variance gamma_0
-    assert diebold_mariano_nw(actual, forecast_a, forecast_b, lags=0).statistic == pytest.approx(1 / np.sqrt(1.5 / 4))
+    by_hand = 1 / np.sqrt(1.25 / 4) * np.sqrt(3 / 4)
+    assert result.statistic == pytest.approx(by_hand)
+    assert result.p_value == pytest.approx(2 * stats.t.sf(by_hand, df=3))  # Student's t, n - 1 = 3, as the plain DM
+    # with no lags only the variance could differ, and it does not: the plain test exactly
+    plain = diebold_mariano(actual, forecast_a, forecast_b)
+    zero = diebold_mariano_nw(actual, forecast_a, forecast_b, lags=0)
+    assert zero.statistic == pytest.approx(plain.statistic) and zero.p_value == pytest.approx(plain.p_value)
 
 
 def test_newey_west_lags_and_autocorrelation():
