@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.baselines import persistence, simple_moving_average
-from lstm_helpers.forecasting import up_labels
+from lstm_helpers.direction import constant_directions
 from lstm_helpers.memory_task import CONSTANT_MSE, adding_problem
 from lstm_helpers.metrics import rmse
 from lstm_helpers.numpy_lstm import (
@@ -878,7 +878,7 @@ def chronological_split(my_fraction_split: Any) -> str:
 
 @_exercise("rising days per fold")
 def fold_up_shares(my_ticker: Any, my_up_shares: Any, prices: Mapping[str, pd.DataFrame], target: str) -> str:
-    """An open experiment: ``my_up_shares[year]``, the share of that year's days whose target rose."""
+    """An open experiment: ``my_up_shares[year]``, the share of that year's moving days whose target rose."""
     ticker = _answer(my_ticker, "my_ticker")
     if ticker not in prices:
         raise _Failed(f"my_ticker {ticker!r} is not one of the loaded stocks ({', '.join(prices)})")
@@ -891,14 +891,16 @@ def fold_up_shares(my_ticker: Any, my_up_shares: Any, prices: Mapping[str, pd.Da
                                    test_end=str(year))
         except ValueError as err:
             raise _Failed(f"year {year!r} does not fit {ticker}'s data: {err}") from None
-        want = float(up_labels(data)[1].mean())
+        moved, want = constant_directions(data.test_actual, data.test_previous)
         if abs(got - want) > 1e-9:
-            y = series.loc[str(year)]
-            prev = series.shift(1).loc[str(year)]
+            y = series.loc[str(year)].to_numpy()
+            prev = series.shift(1).loc[str(year)].to_numpy()
             hint = ""
-            if abs(got - float(np.mean(y.to_numpy() >= prev.to_numpy()))) < 1e-9:
-                hint = " Days with an unchanged price count as up in yours; 'up' means strictly higher."
-            raise _Failed(f"my_up_shares[{year!r}] is {got:.4f}, expected {want:.4f} ({len(data.y_test)} days; "
+            if abs(got - float(np.mean(y >= prev))) < 1e-9:
+                hint = " Days with an unchanged price count as up in yours; leave them out."
+            elif abs(got - float(np.mean(y > prev))) < 1e-9:
+                hint = " Days with an unchanged price count as 'not up' in yours; leave them out of the share."
+            raise _Failed(f"my_up_shares[{year!r}] is {got:.4f}, expected {want:.4f} ({moved} days with a move; "
                           f"the first day of the year compares with the last day of the year before).{hint}")
     shown = ", ".join(f"{y}: {s:.1%}" for y, s in sorted(shares.items()))
     return f"{ticker}: {shown}; always answering 'up' scores exactly these shares."

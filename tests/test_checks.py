@@ -470,7 +470,9 @@ def test_fold_up_shares(prices):
     s = prices["BBB"]["High"]
     ties = {y: float((s >= s.shift(1)).loc[str(y)].mean()) for y in (2015, 2016)}
     assert ties != {y: ns["my_up_shares"][y] for y in ties}  # the seeded prices do have unchanged days
-    fails(checks.fold_up_shares("BBB", ties, prices, "High"), "strictly higher")
+    fails(checks.fold_up_shares("BBB", ties, prices, "High"), "count as up in yours")
+    not_up = {y: float((s > s.shift(1)).loc[str(y)].mean()) for y in (2015, 2016)}
+    fails(checks.fold_up_shares("BBB", not_up, prices, "High"), "count as 'not up' in yours")
 
 
 # ---------------------------------------------------------------- the result itself
