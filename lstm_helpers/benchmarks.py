@@ -177,6 +177,22 @@ RECENT_DAYS = 60
 before looking at any test year (not tuned)."""
 
 
+def recent_ratio(frame: pd.DataFrame, target: str = "High", days: int = RECENT_DAYS) -> pd.Series:
+    """The mean of ``target / Close`` over the ``days`` trading days up to and including each day.
+
+    The one place the course computes the Close-based rule's recent ratio: the rule
+    (:func:`close_based_recent`), the residual OHLC windows and the rule's share of the
+    target's variance (:mod:`lstm_helpers.ohlc_windows`) all read it. NaN for the first
+    ``days - 1`` days and wherever a ratio of the window is missing.
+    """
+    for column in ("Close", target):
+        if column not in frame.columns:
+            raise ValueError(f"the Close-based forecast needs a {column!r} column; the frame has {list(frame.columns)}")
+    if days < 1:
+        raise ValueError(f"days must be at least 1, got {days}")
+    return (frame[target].astype(float) / frame["Close"].astype(float)).rolling(days, min_periods=days).mean()
+
+
 def close_based_recent(frame: pd.DataFrame, target: str = "High", days: int = RECENT_DAYS) -> pd.Series:
     """Tomorrow's ``target`` from today's ``Close`` and the last ``days`` days' ratio: ``Close[t-1] * m[t-1]``.
 
@@ -199,14 +215,8 @@ def close_based_recent(frame: pd.DataFrame, target: str = "High", days: int = RE
         Same index; NaN for the first ``days`` days and wherever the previous
         Close or a ratio of the window is missing.
     """
-    for column in ("Close", target):
-        if column not in frame.columns:
-            raise ValueError(f"the Close-based forecast needs a {column!r} column; the frame has {list(frame.columns)}")
-    if days < 1:
-        raise ValueError(f"days must be at least 1, got {days}")
-    close = frame["Close"].astype(float)
-    ratio = (frame[target].astype(float) / close).rolling(days, min_periods=days).mean()
-    return (close * ratio).shift(1).rename(f"{target} from Close ({days}-day ratio)")
+    ratio = recent_ratio(frame, target, days)
+    return (frame["Close"].astype(float) * ratio).shift(1).rename(f"{target} from Close ({days}-day ratio)")
 
 
 AR_NAME = "AR on returns"

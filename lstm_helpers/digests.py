@@ -136,10 +136,8 @@ class _Imports(ast.NodeTransformer):
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
         super().generic_visit(node)
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(node, name, None)
-            if isinstance(block, list) and not block and name == "body" and not isinstance(node, ast.Module):
-                setattr(node, name, [ast.Pass()])  # a block whose only statement was an import
+        if getattr(node, "body", None) == [] and not isinstance(node, ast.Module):
+            node.body = [ast.Pass()]  # a block whose only statement was an import
         return node
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lstm_helpers.benchmarks import recent_ratio
 from lstm_helpers.windows import WindowedData, report_windows
 
 OHLC: tuple[str, ...] = ("Open", "High", "Low", "Close")
@@ -85,7 +86,7 @@ def ohlc_windows(
     if residual_days is not None:
         if not 1 <= residual_days <= window:
             raise ValueError(f"residual_days must be between 1 and the window ({window}), got {residual_days}")
-        ratio = pd.Series(high / close).rolling(residual_days).mean().to_numpy()  # ratio[j]: days j-d+1 .. j
+        ratio = recent_ratio(frame, target, residual_days).to_numpy()  # ratio[j]: days j-d+1 .. j
         reference = last_close * ratio[window - 1 : window - 1 + n]
     y = high[window:] / reference - 1.0
     target_dates = frame.index[window:]
@@ -114,12 +115,9 @@ def rule_share(frame: pd.DataFrame, target: str = "High", train_end: str = "2016
     variance the rule accounts for. The rest is mostly the day's own move of
     the Close, which nothing in the window predicts.
     """
-    for column in ("Close", target):
-        if column not in frame.columns:
-            raise ValueError(f"rule_share needs a {column!r} column; the frame has {list(frame.columns)}")
-    close, value = frame["Close"].astype(float), frame[target].astype(float)
-    y = np.log(value / close.shift(1))
-    rule = np.log((value / close).rolling(days).mean().shift(1))
+    ratio = recent_ratio(frame, target, days)  # checks the columns
+    y = np.log(frame[target].astype(float) / frame["Close"].astype(float).shift(1))
+    rule = np.log(ratio.shift(1))
     both = pd.concat([y, rule], axis=1).loc[:train_end].dropna()
     if len(both) < 2:
         raise ValueError(f"rule_share: fewer than 2 training days up to {train_end} with a target and a rule")

@@ -169,7 +169,7 @@ class Progress:
         """``N model(s): a loaded from the published results, b from the local cache, c trained``.
 
         When published results were loaded, a second line says where they were produced
-        (``published on Linux x86_64, Python 3.11.7, CPU, TensorFlow 2.21.0``), whatever this
+        (``(published results produced on Linux x86_64, Python 3.11.7, CPU, TensorFlow 2.21.0)``), whatever this
         machine is: a result loaded from another environment is never presented as made here.
         """
         c = self.counts
