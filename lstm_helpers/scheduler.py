@@ -289,8 +289,11 @@ def train_many(
                 if failed:  # stop the jobs still running: the run has failed anyway
                     import multiprocessing as mp
 
-                    for process in set(mp.active_children()) - others:  # the pool's workers
+                    workers_left = set(mp.active_children()) - others  # the pool's workers
+                    for process in workers_left:
                         process.kill()
+                    for process in workers_left:  # reaped here, so none outlives the failed run
+                        process.join(timeout=30)
                 own.shutdown(wait=False, cancel_futures=True)
             if client is not None:
                 client.close()
