@@ -59,11 +59,12 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
     # train_tickers / wf_tickers None: resolved from tickers by resolve_tickers below.
     "experiments": {
         "quick": {"train_tickers": None, "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
-                  "max_epochs_variants": 1, "workers": None},
+                  "max_epochs_variants": 1, "account_seeds": [0], "workers": None},
         "standard": {"train_tickers": None, "seeds": [0, 1], "epochs_default": 50,
-                     "epochs_improved": 20, "max_epochs_variants": 30, "workers": None},
+                     "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2], "workers": None},
         "full": {"train_tickers": None, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
-                 "epochs_improved": 20, "max_epochs_variants": 30, "workers": None},
+                 "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2, 3, 4],
+                 "workers": None},
     },
     "literature_walkforward": {
         p: {"train_tickers": None, "wf_tickers": None, "fold_years": None, "folds": folds, "seeds": seeds,
