@@ -284,3 +284,43 @@ def run_account(
     runs["_t"] = runs["ticker"].map(tickers.index)
     runs["_m"] = runs["model"].map(list(configs).index)
     return runs.sort_values(["_h", "_m", "_t", "seed"]).drop(columns=["_h", "_t", "_m"]).reset_index(drop=True)
+
+
+def format_account(table: pd.DataFrame, model: str, stand_in: dict[str, str] | None = None,
+                   tickers: list[str] | None = None) -> pd.DataFrame:
+    """One model's rows of :func:`account_table` as text, hypothesis x stock, the report's numbers last.
+
+    A cell reads ``mean ± std`` over the seeds to three significant figures, with
+    ``*`` where the report's number lies between the lowest and the highest run;
+    a row's label ends with its number of seeds. A stock scored against another
+    stock's row of the report (``stand_in``, as in :func:`account_table`) shows
+    that row's number with its name. ``tickers`` orders the columns (default:
+    as they first appear).
+    """
+    stand_in = stand_in or {}
+    if model not in table.index.get_level_values("model"):
+        raise ValueError(f"no runs of {model!r} in the table")
+    part = table.xs(model, level="model")
+    cells: dict[str, dict[str, str]] = {}
+    for (hypothesis, ticker), row in part.iterrows():
+        digits = _digits(row["mean"])
+        spread = "" if np.isnan(row["std"]) else f" ± {row['std']:.{digits}f}"
+        runs = part.loc[hypothesis, "runs"]
+        label = (f"{hypothesis} ({runs.min()}" + (f"-{runs.max()}" if runs.max() != runs.min() else "")
+                 + (" seed)" if runs.max() == 1 else " seeds)"))
+        cells.setdefault(label, {})[ticker] = f"{row['mean']:.{digits}f}{spread}" + (" *" if row["within"] else "")
+    out = pd.DataFrame(cells).T
+    if tickers is not None:
+        out = out[[t for t in tickers if t in out.columns] + [t for t in out.columns if t not in tickers]]
+    report = part.groupby(level="ticker", sort=False)["report"].first()
+    report = report[[t for t in out.columns if t in report.index]]
+    out.loc["the report"] = [(f"{v:.{_digits(v)}f}" + (f" ({stand_in[t]}'s)" if t in stand_in else ""))
+                             if np.isfinite(v) else "" for t, v in report.reindex(out.columns).items()]
+    return out.fillna("")
+
+
+def _digits(value: float) -> int:
+    """Decimals that show three significant figures of ``value`` (none for 100 and above)."""
+    if not np.isfinite(value) or value == 0:
+        return 2
+    return int(max(0, 2 - np.floor(np.log10(abs(value)))))

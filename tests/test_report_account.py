@@ -122,3 +122,17 @@ def test_run_account_trains_each_reading_once_and_scores_every_stock(stocks, tmp
     assert set(again.loc[again["source"] != "comparison", "source"]) == {"cache"}  # nothing trained twice
     with pytest.raises(ValueError, match=r"no prices for \['HD'\]"):
         ra.run_account(prices, {"tiny": TINY}, [0], SPLIT, train_tickers=["HD"], sources=["IBM"])
+
+
+def test_format_account_shows_spread_matches_and_the_reports_row():
+    runs = pd.DataFrame({"hypothesis": ["h"] * 4 + ["per stock"], "model": ["m"] * 5,
+                         "ticker": ["A", "A", "A", "B", "Z"], "seed": [0, 1, 2, 0, 0],
+                         "rmse": [1.0, 3.0, 2.0, 150.0, 0.0213]})
+    table = ra.account_table(runs, {("A", "m"): 2.9, ("B", "m"): 160.6}, stand_in={"Z": "A"})
+    text = ra.format_account(table, "m", stand_in={"Z": "A"})
+    assert text.loc["h (1-3 seeds)", "A"] == "2.00 ± 1.00 *" and text.loc["h (1-3 seeds)", "B"] == "150"
+    assert text.loc["per stock (1 seed)", "Z"] == "0.0213"
+    assert list(text.loc["the report"]) == ["2.90", "161", "2.90 (A's)"]
+    assert list(ra.format_account(table, "m", tickers=["Z", "B"]).columns) == ["Z", "B", "A"]
+    with pytest.raises(ValueError, match="no runs of 'x'"):
+        ra.format_account(table.iloc[:0], "x")
