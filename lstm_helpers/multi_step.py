@@ -1,0 +1,387 @@
+"""Forecasting many days ahead: four ways to do it with an LSTM, the baselines, and bands.
+
+Every forecast starts from an *origin* day ``t`` (the last day whose price is
+known) and says something about days ``t + 1 .. t + H``. All four strategies
+read the same windows: the last 60 prices divided by the origin's price, minus
+one, and divided by ``scale`` (the standard deviation of the training years'
+one-day changes), so a flat history reads as zeros whatever the price level.
+
+- **recursive**: a one-step model (target: tomorrow's change) whose forecast is
+  appended to the window as if it were a price, H times (:func:`recursive_paths`);
+- **direct**: one model per horizon ``h`` (target: the change from ``t`` to ``t + h``);
+- **multi-output**: one network with H outputs, one per horizon;
+- **encoder-decoder**: an LSTM reads the window into its state, a second LSTM
+  unrolls that state H steps, one output per step (sequence to sequence).
+
+:class:`MultiStepConfig` builds the networks; its ``code`` field is this
+module's digest, so a change to a builder trains anew. :func:`horizon_windows`
+cuts the windows, :func:`horizon_scores` scores forecasts by horizon, and
+:func:`interval_scores` measures prediction bands.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from lstm_helpers import digests
+from lstm_helpers.periods import Split
+from lstm_helpers.tf_quiet import keras
+from lstm_helpers.training import TrainJob
+
+STRATEGIES: tuple[str, ...] = ("recursive", "direct", "multi-output", "encoder-decoder")
+KINDS: tuple[str, ...] = ("dense", "encoder-decoder")
+
+
+def _module_code() -> str:
+    return digests.code_digest(sys.modules[__name__])
+
+
+@dataclass(frozen=True)
+class MultiStepConfig:
+    """``Input(window, 1) -> LSTM(units) -> Dense(outputs)``, or an encoder-decoder of ``outputs`` steps.
+
+    Attributes
+    ----------
+    name : str
+        A label for tables and progress lines.
+    kind : {"dense", "encoder-decoder"}
+        ``dense``: one LSTM layer, then ``Dense(outputs)`` (one output: the
+        one-step or a direct model; H outputs: the multi-output model).
+        ``encoder-decoder``: ``LSTM(units)`` -> ``RepeatVector(outputs)`` ->
+        ``LSTM(units, return_sequences=True)`` -> ``Dense(1)`` at every step.
+    units : int
+        Units of each LSTM layer.
+    outputs : int
+        Values the model predicts per window (horizons 1..outputs, or one horizon).
+    epochs, batch_size : int
+        Most epochs (training stops early on the validation windows) and minibatch size.
+    patience : int
+        Epochs without a better validation loss before training stops (best weights kept).
+    learning_rate : float
+        Adam's step size.
+    code : str
+        Digest of this module's code (part of the cache key; not to be set).
+    """
+
+    name: str = "one-step"
+    kind: str = "dense"
+    units: int = 32
+    outputs: int = 1
+    epochs: int = 30
+    batch_size: int = 32
+    patience: int = 5
+    learning_rate: float = 1e-3
+    code: str = field(default_factory=_module_code)
+
+    early_stopping = True  # training.fit reads it
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {self.kind!r}")
+        if min(self.units, self.outputs, self.epochs, self.batch_size) < 1:
+            raise ValueError(f"units, outputs, epochs and batch_size must be positive, got {self.units}, "
+                             f"{self.outputs}, {self.epochs}, {self.batch_size}")
+
+    def with_training(self, epochs: int | None = None) -> MultiStepConfig:
+        """A copy with another most-epochs (``None`` keeps it): for the quick profile."""
+        return self if epochs is None else replace(self, epochs=epochs)
+
+    def build(self, window: int = 60, n_features: int = 1) -> keras.Model:
+        """The compiled model: input (batch, window, n_features), output (batch, outputs), MSE."""
+        inputs = keras.Input((window, n_features))
+        if self.kind == "dense":
+            out = keras.layers.Dense(self.outputs)(keras.layers.LSTM(self.units)(inputs))
+        else:
+            state = keras.layers.LSTM(self.units)(inputs)
+            steps = keras.layers.LSTM(self.units, return_sequences=True)(
+                keras.layers.RepeatVector(self.outputs)(state))
+            out = keras.layers.Reshape((self.outputs,))(keras.layers.Dense(1)(steps))
+        model = keras.Model(inputs, out, name=f"{self.name}_{self.kind}_{self.outputs}".replace(" ", "_"))
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate), loss="mean_squared_error",
+                      jit_compile=True)
+        return model
+
+
+@dataclass
+class HorizonData:
+    """The windows of one price series for forecasts 1..H days ahead.
+
+    Attributes
+    ----------
+    X_train, X_val, X_test : ndarray, shape (n, window, 1)
+        Windows ending on each origin day: training origins, validation
+        origins (the last training year) and test origins.
+    Y_train, Y_val : ndarray, shape (n, H)
+        Scaled change from the origin to each of the next H days.
+    test_origins : DatetimeIndex, length m
+        Each test window's origin: the last training day to the day before the last test day.
+    origin_price : ndarray, shape (m,)
+        The price on each test origin (persistence's forecast for every horizon).
+    actual : ndarray, shape (m, H)
+        The price h days after each test origin; NaN where that day is past the test period.
+    val_origin_price : ndarray, shape (n_val,)
+    val_actual : ndarray, shape (n_val, H)
+        The same for the validation origins (all inside the training years).
+    X_last : ndarray, shape (1, window, 1)
+        The window ending on the last day of the data: the forecast a learner would make today.
+    last_day : Timestamp
+    last_price : float
+    history : ndarray, shape (n_test + n_val + 1, window)
+        Unscaled prices of every window to predict (validation, test, last), for :func:`recursive_paths`.
+    scale : float
+        Standard deviation of the training years' one-day changes (``p[t+1] / p[t] - 1``).
+    horizon, window : int
+    """
+
+    X_train: np.ndarray
+    Y_train: np.ndarray
+    X_val: np.ndarray
+    Y_val: np.ndarray
+    X_test: np.ndarray
+    test_origins: pd.DatetimeIndex
+    origin_price: np.ndarray
+    actual: np.ndarray
+    val_origin_price: np.ndarray
+    val_actual: np.ndarray
+    X_last: np.ndarray
+    last_day: pd.Timestamp
+    last_price: float
+    history: np.ndarray
+    scale: float
+    horizon: int
+    window: int
+
+    @property
+    def X_predict(self) -> np.ndarray:
+        """Every window a model forecasts, shape (n_val + m + 1, window, 1): validation, test, last."""
+        return np.concatenate([self.X_val, self.X_test, self.X_last])
+
+    def to_prices(self, outputs: np.ndarray) -> dict[str, np.ndarray]:
+        """Turn a model's scaled outputs on :attr:`X_predict` into prices, per part.
+
+        Parameters
+        ----------
+        outputs : ndarray, shape (n_val + m + 1, k) or (n_val + m + 1,)
+            Scaled changes from each origin (k horizons).
+
+        Returns
+        -------
+        dict
+            ``"val"`` (n_val, k), ``"test"`` (m, k) and ``"last"`` (1, k) price forecasts.
+        """
+        outputs = np.asarray(outputs, dtype=float)
+        outputs = outputs.reshape(len(self.history), -1)
+        base = np.concatenate([self.val_origin_price, self.origin_price, [self.last_price]])[:, None]
+        prices = base * (1.0 + outputs * self.scale)
+        n_val, m = len(self.X_val), len(self.X_test)
+        return {"val": prices[:n_val], "test": prices[n_val:n_val + m], "last": prices[n_val + m:]}
+
+
+def _relative(history: np.ndarray, scale: float) -> np.ndarray:
+    """Windows of prices, shape (n, window), as the models read them: (n, window, 1)."""
+    return ((history / history[:, -1:] - 1.0) / scale)[:, :, None]
+
+
+def horizon_windows(series: pd.Series, split: Split, horizon: int = 20, window: int = 60) -> HorizonData:
+    """Cut one price series into the windows of every strategy, for horizons 1..``horizon``.
+
+    Training origins are those whose ``horizon`` target days all lie before
+    the last training year; validation origins are in the last training year,
+    with every target day inside the training years (so no target is shared
+    between the two parts); test origins run from the last training day to the
+    day before the last test day. ``scale`` comes from the training years only.
+
+    Raises
+    ------
+    ValueError
+        If the series has missing values, or a part has no origin.
+    """
+    if series.isna().any():
+        raise ValueError(f"{series.name}: horizon_windows needs a series without missing values")
+    if horizon < 1 or window < 2:
+        raise ValueError(f"horizon must be >= 1 and window >= 2, got {horizon} and {window}")
+    prices = series.to_numpy(dtype=float)
+    days = series.index
+    n = len(prices)
+    train_last = int(np.searchsorted(days, pd.Timestamp(series.loc[: split.train_end].index.max()), "right")) - 1
+    test_days = series.loc[split.test_start: split.test_end].index
+    if train_last < window or test_days.empty:
+        raise ValueError(f"{series.name}: split {split.describe()} leaves too little training data or no test days")
+    test_last = int(np.searchsorted(days, test_days.max(), "right")) - 1
+    val_first = int(np.searchsorted(days, pd.Timestamp(f"{split.train_year}-01-01")))
+
+    def targets(origins: np.ndarray, last: int) -> np.ndarray:
+        ahead = origins[:, None] + np.arange(1, horizon + 1)[None, :]
+        values = np.where(ahead <= last, prices[np.minimum(ahead, n - 1)], np.nan)
+        return values
+
+    one_day = prices[1: train_last + 1] / prices[:train_last] - 1.0
+    scale = float(np.std(one_day))
+    origins_train = np.arange(window - 1, val_first - horizon)
+    origins_val = np.arange(max(val_first, window - 1), train_last - horizon + 1)
+    origins_test = np.arange(train_last, test_last)
+    if min(len(origins_train), len(origins_val), len(origins_test)) < 1:
+        raise ValueError(f"{series.name}: {len(origins_train)} training, {len(origins_val)} validation and "
+                         f"{len(origins_test)} test origins for horizon {horizon}: every part needs some")
+
+    def history(origins: np.ndarray) -> np.ndarray:
+        return prices[origins[:, None] + np.arange(-window + 1, 1)[None, :]]
+
+    def scaled_targets(origins: np.ndarray) -> np.ndarray:
+        return (targets(origins, train_last) / prices[origins][:, None] - 1.0) / scale
+
+    last = np.array([n - 1])
+    h_val, h_test, h_last = history(origins_val), history(origins_test), history(last)
+    return HorizonData(
+        X_train=_relative(history(origins_train), scale), Y_train=scaled_targets(origins_train),
+        X_val=_relative(h_val, scale), Y_val=scaled_targets(origins_val),
+        X_test=_relative(h_test, scale), test_origins=days[origins_test], origin_price=prices[origins_test],
+        actual=targets(origins_test, test_last), val_origin_price=prices[origins_val],
+        val_actual=targets(origins_val, train_last), X_last=_relative(h_last, scale), last_day=days[-1],
+        last_price=float(prices[-1]), history=np.concatenate([h_val, h_test, h_last]), scale=scale,
+        horizon=horizon, window=window,
+    )
+
+
+def strategy_configs(horizon: int, direct: tuple[int, ...], units: int = 32, epochs: int = 30) -> dict:
+    """The models the strategies train: name -> (config, the horizons its outputs are).
+
+    ``one-step`` serves the recursive strategy and is the direct model for h = 1;
+    ``direct h`` for each horizon of ``direct``; ``multi-output`` and
+    ``encoder-decoder`` forecast 1..``horizon`` at once.
+    """
+    bad = [h for h in direct if not 1 < h <= horizon]
+    if bad:
+        raise ValueError(f"direct horizons must lie in 2..{horizon}, got {bad}")
+    out = {"one-step": (MultiStepConfig("one-step", units=units, epochs=epochs), (1,))}
+    for h in direct:
+        out[f"direct {h}"] = (MultiStepConfig(f"direct {h}", units=units, epochs=epochs), (h,))
+    out["multi-output"] = (MultiStepConfig("multi-output", units=units, outputs=horizon, epochs=epochs),
+                           tuple(range(1, horizon + 1)))
+    out["encoder-decoder"] = (MultiStepConfig("encoder-decoder", "encoder-decoder", units=units, outputs=horizon,
+                                              epochs=epochs), tuple(range(1, horizon + 1)))
+    return out
+
+
+def strategy_job(config: MultiStepConfig, horizons: tuple[int, ...], data: HorizonData, seed: int,
+                 label: str = "") -> TrainJob:
+    """The :class:`~lstm_helpers.training.TrainJob` of one model: its targets are ``horizons`` (1-based).
+
+    The one-step model keeps its weights (the recursive strategy runs it again on its own forecasts).
+    """
+    columns = [h - 1 for h in horizons]
+    return TrainJob(config, data.X_train, data.Y_train[:, columns], data.X_predict, seed, data.X_val,
+                    data.Y_val[:, columns], label=label, keep_weights=horizons == (1,))
+
+
+def recursive_paths(step, history: np.ndarray, horizon: int, scale: float) -> np.ndarray:
+    """Roll a one-step model forward: each forecast is appended to the window as the newest price.
+
+    Parameters
+    ----------
+    step : callable
+        Windows as the models read them, shape (n, window, 1) -> scaled one-day changes, shape (n,) or (n, 1).
+    history : ndarray, shape (n, window)
+        The last ``window`` known prices of each path, oldest first.
+    horizon : int
+        Days to roll forward.
+    scale : float
+        The windows' scale (:attr:`HorizonData.scale`).
+
+    Returns
+    -------
+    ndarray, shape (n, horizon)
+        The forecast price 1..horizon days after each path's last known day.
+    """
+    window = np.array(history, dtype=float)
+    out = np.empty((len(window), horizon))
+    for h in range(horizon):
+        change = np.asarray(step(_relative(window, scale)), dtype=float).reshape(len(window))
+        out[:, h] = window[:, -1] * (1.0 + change * scale)
+        window = np.concatenate([window[:, 1:], out[:, h:h + 1]], axis=1)
+    return out
+
+
+def keras_step(config: MultiStepConfig, weights: list[np.ndarray], window: int = 60):
+    """The one-step model rebuilt from its stored weights, as a function for :func:`recursive_paths`."""
+    model = config.build(window)
+    model.set_weights(weights)
+    return lambda X: model.predict(np.asarray(X, dtype="float32"), batch_size=1024, verbose=0)
+
+
+def settled_rate(path: np.ndarray) -> float:
+    """The daily growth rate a recursive path ends on: the mean change over its last tenth."""
+    path = np.asarray(path, dtype=float).ravel()
+    if len(path) < 20:
+        raise ValueError(f"a path of {len(path)} days is too short to say where it settles")
+    tail = path[-max(2, len(path) // 10):]
+    return float(np.mean(tail[1:] / tail[:-1] - 1.0))
+
+
+def baseline_paths(data: HorizonData, drift: float) -> dict[str, np.ndarray]:
+    """Persistence (the origin's price for every h) and drift (``price * (1 + drift) ** h``), shape (m, H)."""
+    h = np.arange(1, data.horizon + 1)[None, :]
+    return {"persistence": np.repeat(data.origin_price[:, None], data.horizon, axis=1),
+            "drift": data.origin_price[:, None] * (1.0 + drift) ** h}
+
+
+def horizon_rmse(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
+    """RMSE at each horizon over the origins whose target day is known, shape (H,) from (m, H) arrays."""
+    actual, forecast = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
+    if actual.shape != forecast.shape:
+        raise ValueError(f"actual {actual.shape} and forecast {forecast.shape} differ in shape")
+    if np.isnan(forecast[~np.isnan(actual)]).any():
+        raise ValueError("the forecast has NaN where the actual price is known")
+    squared = np.where(np.isnan(actual), np.nan, (forecast - np.nan_to_num(actual)) ** 2)
+    return np.sqrt(np.nanmean(squared, axis=0))
+
+
+def random_walk_rmse(data: HorizonData, sigma: float) -> np.ndarray:
+    """What persistence's RMSE would be at each horizon for a random walk: ``price * sigma * sqrt(h)``, shape (H,).
+
+    ``price`` is the root mean square of the origin prices scored at each horizon.
+    """
+    h = np.arange(1, data.horizon + 1)
+    known = ~np.isnan(data.actual)
+    level = np.array([np.sqrt(np.mean(data.origin_price[known[:, k]] ** 2)) for k in range(data.horizon)])
+    return level * sigma * np.sqrt(h)
+
+
+def interval_band(center: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A band ``center * (1 + low)`` .. ``center * (1 + high)``; low and high are relative, shape (H,)."""
+    center = np.asarray(center, dtype=float)
+    return center * (1.0 + np.asarray(low)[None, :]), center * (1.0 + np.asarray(high)[None, :])
+
+
+def random_walk_quantiles(sigma: float, horizon: int, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    """Relative bounds of a random walk's central band: ``exp(±z sigma sqrt(h)) - 1``, each shape (H,)."""
+    from scipy.stats import norm
+
+    z = norm.ppf(0.5 + coverage / 2.0)
+    spread = z * sigma * np.sqrt(np.arange(1, horizon + 1))
+    return np.exp(-spread) - 1.0, np.exp(spread) - 1.0
+
+
+def empirical_quantiles(actual: np.ndarray, forecast: np.ndarray, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    """Relative bounds from the errors a forecast made (validation year): quantiles of ``actual / forecast - 1``."""
+    ratio = np.asarray(actual, dtype=float) / np.asarray(forecast, dtype=float) - 1.0
+    if np.isnan(ratio).all(axis=0).any():
+        raise ValueError("some horizon has no validation error to take quantiles of")
+    tail = (1.0 - coverage) / 2.0
+    return np.nanquantile(ratio, tail, axis=0), np.nanquantile(ratio, 1.0 - tail, axis=0)
+
+
+def interval_scores(actual: np.ndarray, low: np.ndarray, high: np.ndarray, origin_price: np.ndarray) -> pd.DataFrame:
+    """Coverage (share of known days inside the band) and mean width (% of the origin's price) per horizon."""
+    actual = np.asarray(actual, dtype=float)
+    known = ~np.isnan(actual)
+    inside = (low <= actual) & (actual <= high)
+    width = 100.0 * (high - low) / np.asarray(origin_price, dtype=float)[:, None]
+    rows = [{"h": k + 1, "coverage": float(inside[known[:, k], k].mean()),
+             "width_pct": float(width[known[:, k], k].mean()), "days": int(known[:, k].sum())}
+            for k in range(actual.shape[1])]
+    return pd.DataFrame(rows)

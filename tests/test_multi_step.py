@@ -1,0 +1,145 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_helpers import multi_step as ms
+from lstm_helpers.periods import Split
+
+SPLIT = Split("2016", "2017", "2017")
+
+
+@pytest.fixture(scope="module")
+def walk():
+    days = pd.bdate_range("2013-01-01", "2017-12-29")
+    rng = np.random.default_rng(5)
+    return pd.Series(50 * np.exp(np.cumsum(rng.normal(0.0002, 0.01, len(days)))), index=days, name="High")
+
+
+@pytest.fixture(scope="module")
+def data(walk):
+    return ms.horizon_windows(walk, SPLIT, horizon=5, window=10)
+
+
+def test_windows_read_each_origin_and_its_next_h_days(walk, data):
+    prices, days = walk.to_numpy(), walk.index
+    k = 17  # any training window
+    origin = int(np.searchsorted(days, days[9 + k]))  # training origins start at window - 1
+    assert np.allclose(data.X_train[k, :, 0], (prices[origin - 9: origin + 1] / prices[origin] - 1) / data.scale)
+    assert np.allclose(data.Y_train[k], (prices[origin + 1: origin + 6] / prices[origin] - 1) / data.scale)
+    assert data.X_train[k, -1, 0] == 0.0  # the origin reads as zero
+    assert data.scale == pytest.approx(np.std(np.diff(walk.loc[:"2016"].to_numpy()) / walk.loc[:"2016"].to_numpy()[:-1]))
+
+
+def test_no_target_is_shared_between_the_parts_and_the_test_starts_on_the_last_training_day(walk, data):
+    n_train, n_val = len(data.X_train), len(data.X_val)
+    first_val = np.searchsorted(walk.index, pd.Timestamp("2016-01-01"))
+    assert 9 + n_train - 1 + 5 < first_val  # the last training target lies before the first validation origin
+    last_train = np.searchsorted(walk.index, pd.Timestamp("2016-12-31")) - 1
+    assert first_val + n_val - 1 + 5 == last_train  # validation targets end on the last training day
+    assert not np.isnan(data.Y_val).any() and not np.isnan(data.val_actual).any()
+    assert data.test_origins[0] == walk.loc[:"2016"].index[-1]
+    assert data.test_origins[-1] == walk.index[-2]
+    # the last test origin knows only tomorrow; NaN exactly where the target day is past the test
+    assert np.isnan(data.actual).sum(axis=0).tolist() == [0, 1, 2, 3, 4]
+    assert data.actual[0, 0] == walk.loc["2017"].iloc[0]
+
+
+def test_the_test_prices_change_nothing_the_models_learn_from(walk):
+    other = walk.copy()
+    other.loc["2017"] *= 3.0
+    a, b = ms.horizon_windows(walk, SPLIT, 5, 10), ms.horizon_windows(other, SPLIT, 5, 10)
+    assert a.scale == b.scale and np.array_equal(a.X_train, b.X_train) and np.array_equal(a.Y_val, b.Y_val)
+
+
+def test_bad_series_and_splits_are_refused(walk):
+    with pytest.raises(ValueError, match="High: horizon_windows needs a series without missing values"):
+        ms.horizon_windows(walk.where(walk.index != walk.index[50]), SPLIT)
+    with pytest.raises(ValueError, match="every part needs some"):
+        ms.horizon_windows(walk, SPLIT, horizon=300, window=10)
+
+
+def test_zero_output_is_persistence_and_parts_come_back_in_order(data):
+    parts = data.to_prices(np.zeros((len(data.history), 3)))
+    assert np.allclose(parts["test"], data.origin_price[:, None]) and parts["test"].shape == (len(data.X_test), 3)
+    assert np.allclose(parts["val"], data.val_origin_price[:, None]) and parts["last"][0, 0] == data.last_price
+
+
+def test_recursive_paths_append_each_forecast_as_the_newest_price(data):
+    flat = ms.recursive_paths(lambda X: np.zeros(len(X)), data.history, 7, data.scale)
+    assert np.allclose(flat, data.history[:, -1:])  # "no change" rolled forward stays flat
+    c = 0.5
+    grow = ms.recursive_paths(lambda X: np.full(len(X), c), data.history, 7, data.scale)
+    assert np.allclose(grow, data.history[:, -1:] * (1 + c * data.scale) ** np.arange(1, 8))
+    # a step that reads the window: the newest value it sees at step 2 is its own first forecast
+    seen = []
+    ms.recursive_paths(lambda X: seen.append(X[:, -2, 0].copy()) or np.full(len(X), c), data.history, 2, data.scale)
+    assert np.allclose(seen[1], (data.history[:, -1] / (data.history[:, -1] * (1 + c * data.scale)) - 1) / data.scale)
+
+
+def test_settled_rate_reads_the_growth_a_path_ends_on():
+    assert ms.settled_rate(100 * 1.001 ** np.arange(1, 251)) == pytest.approx(0.001)
+    with pytest.raises(ValueError, match="too short"):
+        ms.settled_rate(np.ones(5))
+
+
+def test_strategy_configs_and_jobs(data):
+    configs = ms.strategy_configs(5, (2, 5), units=4, epochs=2)
+    assert list(configs) == ["one-step", "direct 2", "direct 5", "multi-output", "encoder-decoder"]
+    jobs = {name: ms.strategy_job(c, hs, data, 0) for name, (c, hs) in configs.items()}
+    assert jobs["one-step"].keep_weights and not jobs["direct 2"].keep_weights
+    assert np.array_equal(jobs["direct 5"].y, data.Y_train[:, 4:5]) and jobs["multi-output"].y.shape[1] == 5
+    assert jobs["encoder-decoder"].X_val is not None and len(jobs["one-step"].X_predict) == len(data.history)
+    with pytest.raises(ValueError, match=r"direct horizons must lie in 2..5, got \[1, 6\]"):
+        ms.strategy_configs(5, (1, 6))
+    with pytest.raises(ValueError, match="kind must be one of"):
+        ms.MultiStepConfig(kind="transformer")
+
+
+@pytest.mark.parametrize("kind", ms.KINDS)
+def test_every_model_gives_one_output_per_horizon(kind):
+    model = ms.MultiStepConfig(kind=kind, units=3, outputs=4).build(window=6)
+    assert model.predict(np.zeros((2, 6, 1), dtype="float32"), verbose=0).shape == (2, 4)
+
+
+def test_a_model_rebuilt_from_its_weights_is_the_step(data):
+    config = ms.MultiStepConfig(units=3)
+    model = config.build(10)
+    step = ms.keras_step(config, model.get_weights(), window=10)
+    assert np.allclose(step(data.X_test[:4]), model.predict(data.X_test[:4], verbose=0))
+
+
+def test_horizon_rmse_scores_only_known_days():
+    actual = np.array([[1.0, 2.0], [3.0, np.nan]])
+    assert np.allclose(ms.horizon_rmse(actual, np.array([[2.0, 2.0], [3.0, 0.0]])), [np.sqrt(0.5), 0.0])
+    with pytest.raises(ValueError, match="differ in shape"):
+        ms.horizon_rmse(actual, np.zeros(2))
+    with pytest.raises(ValueError, match="NaN where the actual price is known"):
+        ms.horizon_rmse(actual, np.array([[np.nan, 2.0], [3.0, 0.0]]))
+
+
+def test_random_walk_bands_and_rmse_hold_on_a_random_walk():
+    rng = np.random.default_rng(0)
+    sigma, horizon, n = 0.01, 10, 20000
+    origin = np.full(n, 100.0)
+    actual = origin[:, None] * np.exp(np.cumsum(rng.normal(0, sigma, (n, horizon)), axis=1))
+    low, high = ms.interval_band(origin[:, None], *ms.random_walk_quantiles(sigma, horizon, 0.8))
+    scores = ms.interval_scores(actual, low, high, origin)
+    assert np.allclose(scores["coverage"], 0.8, atol=0.015) and scores["days"].eq(n).all()
+    assert scores["width_pct"].iloc[-1] == pytest.approx(scores["width_pct"].iloc[0] * np.sqrt(horizon), rel=0.01)
+    persistence = np.repeat(origin[:, None], horizon, axis=1)
+    fake = ms.HorizonData(*(None,) * 6, origin_price=origin, actual=actual, val_origin_price=None, val_actual=None,
+                          X_last=None, last_day=None, last_price=None, history=None, scale=None, horizon=horizon,
+                          window=None)
+    assert np.allclose(ms.horizon_rmse(actual, persistence), ms.random_walk_rmse(fake, sigma), rtol=0.03)
+
+
+def test_empirical_bands_cover_what_they_were_fitted_on():
+    rng = np.random.default_rng(1)
+    forecast = np.full((5000, 3), 10.0)
+    actual = forecast * (1 + rng.normal(0, [0.01, 0.02, 0.03], (5000, 3)))
+    low, high = ms.empirical_quantiles(actual, forecast, 0.9)
+    assert np.allclose(high, 1.645 * np.array([0.01, 0.02, 0.03]), rtol=0.06) and np.all(low < 0)
+    band = ms.interval_band(forecast, low, high)
+    assert np.allclose(ms.interval_scores(actual, *band, forecast[:, 0])["coverage"], 0.9, atol=0.002)
+    with pytest.raises(ValueError, match="no validation error"):
+        ms.empirical_quantiles(np.full((3, 2), np.nan), np.ones((3, 2)), 0.9)
