@@ -176,9 +176,14 @@ class HorizonData:
         outputs = np.asarray(outputs, dtype=float)
         outputs = outputs.reshape(len(self.history), -1)
         base = np.concatenate([self.val_origin_price, self.origin_price, [self.last_price]])[:, None]
-        prices = base * (1.0 + outputs * self.scale)
+        return self.parts(base * (1.0 + outputs * self.scale))
+
+    def parts(self, values: np.ndarray) -> dict[str, np.ndarray]:
+        """Cut rows in the order of :attr:`X_predict` into ``"val"``, ``"test"`` and ``"last"``."""
+        if len(values) != len(self.history):
+            raise ValueError(f"{len(values)} rows for {len(self.history)} windows")
         n_val, m = len(self.X_val), len(self.X_test)
-        return {"val": prices[:n_val], "test": prices[n_val:n_val + m], "last": prices[n_val + m:]}
+        return {"val": values[:n_val], "test": values[n_val:n_val + m], "last": values[n_val + m:]}
 
 
 def _relative(history: np.ndarray, scale: float) -> np.ndarray:
@@ -313,6 +318,47 @@ def keras_step(config: MultiStepConfig, weights: list[np.ndarray], window: int =
     return lambda X: model.predict(np.asarray(X, dtype="float32"), batch_size=1024, verbose=0)
 
 
+def strategy_forecasts(data: HorizonData, configs: dict, results: dict) -> dict[str, dict[str, np.ndarray]]:
+    """The price forecasts of every strategy from one seed's trained models.
+
+    Parameters
+    ----------
+    data : HorizonData
+    configs : dict
+        :func:`strategy_configs`'s models.
+    results : dict
+        Model name -> its trained result (``outputs`` on :attr:`HorizonData.X_predict`;
+        the one-step model's ``weights`` too).
+
+    Returns
+    -------
+    dict
+        Strategy -> ``{"val", "test", "last"}`` -> prices, shape (n, H). The
+        direct strategy has values only at its horizons (1 and each direct
+        model's), NaN elsewhere.
+    """
+    H = data.horizon
+    one_step = configs["one-step"][0]
+    paths = recursive_paths(keras_step(one_step, results["one-step"].weights, data.window), data.history, H,
+                            data.scale)
+    direct = np.full((len(data.history), H), np.nan)
+    out: dict[str, dict[str, np.ndarray]] = {"recursive": data.parts(paths)}
+    for name, (_config, horizons) in configs.items():
+        prices = np.concatenate(list(data.to_prices(results[name].outputs).values()))
+        if len(horizons) == 1:
+            direct[:, horizons[0] - 1] = prices[:, 0]
+        else:
+            out[name] = data.parts(prices)
+    out["direct"] = data.parts(direct)
+    return {name: out[name] for name in STRATEGIES}
+
+
+def daily_volatility(series: pd.Series, train_end: str) -> float:
+    """Standard deviation of the daily log changes up to ``train_end``: a random walk's sigma."""
+    train = series.loc[:train_end].to_numpy(dtype=float)
+    return float(np.std(np.diff(np.log(train))))
+
+
 def settled_rate(path: np.ndarray) -> float:
     """The daily growth rate a recursive path ends on: the mean change over its last tenth."""
     path = np.asarray(path, dtype=float).ravel()
@@ -330,14 +376,23 @@ def baseline_paths(data: HorizonData, drift: float) -> dict[str, np.ndarray]:
 
 
 def horizon_rmse(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
-    """RMSE at each horizon over the origins whose target day is known, shape (H,) from (m, H) arrays."""
+    """RMSE at each horizon over the origins whose target day is known, shape (H,) from (m, H) arrays.
+
+    A horizon the forecast leaves out entirely (all NaN: the direct strategy's
+    missing horizons) scores NaN; a forecast missing only some known days is an error.
+    """
     actual, forecast = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
     if actual.shape != forecast.shape:
         raise ValueError(f"actual {actual.shape} and forecast {forecast.shape} differ in shape")
-    if np.isnan(forecast[~np.isnan(actual)]).any():
+    left_out = np.isnan(forecast).all(axis=0)
+    if np.isnan(forecast[:, ~left_out][~np.isnan(actual[:, ~left_out])]).any():
         raise ValueError("the forecast has NaN where the actual price is known")
-    squared = np.where(np.isnan(actual), np.nan, (forecast - np.nan_to_num(actual)) ** 2)
-    return np.sqrt(np.nanmean(squared, axis=0))
+    squared = np.where(np.isnan(actual) | left_out[None, :], np.nan, (np.nan_to_num(forecast)
+                                                                       - np.nan_to_num(actual)) ** 2)
+    with np.errstate(invalid="ignore"):
+        out = np.sqrt(np.nanmean(np.where(left_out[None, :], 0.0, squared), axis=0))
+    out[left_out] = np.nan
+    return out
 
 
 def random_walk_rmse(data: HorizonData, sigma: float) -> np.ndarray:

@@ -66,6 +66,12 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
                  "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2, 3, 4],
                  "workers": None},
     },
+    # multi_step: the strategies of lstm_helpers.multi_step on every ticker (quick: the first), horizons 1..20.
+    "multi_step": {
+        p: {"train_tickers": None, "horizon": 20, "direct_horizons": [5, 20], "units": 32, "epochs": epochs,
+            "seeds": seeds, "coverages": [0.8, 0.95], "workers": None}
+        for p, epochs, seeds in (("quick", 2, [0]), ("standard", 30, [0, 1, 2]), ("full", 30, [0, 1, 2, 3, 4]))
+    },
     "literature_walkforward": {
         p: {"train_tickers": None, "wf_tickers": None, "fold_years": None, "folds": folds, "seeds": seeds,
             "epochs_default": 2 if p == "quick" else 50, "max_epochs_variants": 1 if p == "quick" else 30,

@@ -448,9 +448,9 @@ def test_seed_spread(runs):
 
 
 def test_chronological_split():
-    passes(checks.chronological_split(run_answer("07_literature_walkforward", 1)["my_fraction_split"]))
+    passes(checks.chronological_split(run_answer("08_literature_walkforward", 1)["my_fraction_split"]))
     not_done(checks.chronological_split(
-        run_answer("07_literature_walkforward", 1, placeholder=True)["my_fraction_split"]))
+        run_answer("08_literature_walkforward", 1, placeholder=True)["my_fraction_split"]))
 
     def shuffled(X, y, fraction):
         X_tr, X_te, y_tr, y_te = train_test_split(X, y, train_size=fraction, random_state=0)
@@ -463,9 +463,9 @@ def test_chronological_split():
 
 def test_fold_up_shares(prices):
     context = {"prices": prices, "cfg": {"wf_tickers": ["BBB"]}, "T": "High", "split": choose_split(prices, None, None, None)}
-    ns = run_answer("07_literature_walkforward", 2, **context)
+    ns = run_answer("08_literature_walkforward", 2, **context)
     passes(checks.fold_up_shares(ns["my_ticker"], ns["my_up_shares"], prices, "High"))
-    blank = run_answer("07_literature_walkforward", 2, placeholder=True, **context)
+    blank = run_answer("08_literature_walkforward", 2, placeholder=True, **context)
     not_done(checks.fold_up_shares(blank["my_ticker"], blank["my_up_shares"], prices, "High"))
     s = prices["BBB"]["High"]
     ties = {y: float((s >= s.shift(1)).loc[str(y)].mean()) for y in (2015, 2016)}

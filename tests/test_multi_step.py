@@ -115,6 +115,8 @@ def test_horizon_rmse_scores_only_known_days():
         ms.horizon_rmse(actual, np.zeros(2))
     with pytest.raises(ValueError, match="NaN where the actual price is known"):
         ms.horizon_rmse(actual, np.array([[np.nan, 2.0], [3.0, 0.0]]))
+    left_out = ms.horizon_rmse(actual, np.array([[2.0, np.nan], [3.0, np.nan]]))  # a direct model's gap
+    assert left_out[0] == pytest.approx(np.sqrt(0.5)) and np.isnan(left_out[1])
 
 
 def test_random_walk_bands_and_rmse_hold_on_a_random_walk():
@@ -143,3 +145,23 @@ def test_empirical_bands_cover_what_they_were_fitted_on():
     assert np.allclose(ms.interval_scores(actual, *band, forecast[:, 0])["coverage"], 0.9, atol=0.002)
     with pytest.raises(ValueError, match="no validation error"):
         ms.empirical_quantiles(np.full((3, 2), np.nan), np.ones((3, 2)), 0.9)
+
+
+def test_strategy_forecasts_from_trained_models(data, tmp_cache, tmp_results):
+    from lstm_helpers.scheduler import train_many
+
+    configs = ms.strategy_configs(5, (3,), units=3, epochs=1)
+    results = train_many([ms.strategy_job(c, hs, data, 0) for c, hs in configs.values()], workers=1)
+    assert results[0].weights and not results[1].weights  # the one-step model keeps its weights, stored
+    out = ms.strategy_forecasts(data, configs, dict(zip(configs, results, strict=True)))
+    assert list(out) == list(ms.STRATEGIES)
+    m = len(data.X_test)
+    assert all(parts["test"].shape == (m, 5) and parts["last"].shape == (1, 5) for parts in out.values())
+    direct = out["direct"]["test"]
+    assert np.isnan(direct).all(axis=0).tolist() == [False, True, False, True, True]
+    assert np.allclose(direct[:, 0], out["recursive"]["test"][:, 0], rtol=1e-5)  # both are the one-step model at h=1
+    assert np.allclose(direct[:, 2], data.to_prices(results[1].outputs)["test"][:, 0])
+    loaded = train_many([ms.strategy_job(c, hs, data, 0) for c, hs in configs.values()], workers=1)
+    assert loaded[0].source == "cache" and all(np.array_equal(a, b) for a, b in zip(loaded[0].weights,
+                                                                                       results[0].weights,
+                                                                                       strict=True))
