@@ -13,97 +13,29 @@ one-day changes), so a flat history reads as zeros whatever the price level.
 - **encoder-decoder**: an LSTM reads the window into its state, a second LSTM
   unrolls that state H steps, one output per step (sequence to sequence).
 
-:class:`MultiStepConfig` builds the networks; its ``code`` field is this
-module's digest, so a change to a builder trains anew. :func:`horizon_windows`
-cuts the windows, :func:`horizon_scores` scores forecasts by horizon, and
-:func:`interval_scores` measures prediction bands.
+:class:`~lstm_helpers.multi_step_models.MultiStepConfig` builds the networks
+(its module's digest is part of every key). :func:`horizon_windows` cuts the
+windows, :func:`strategy_forecasts` turns trained models into each strategy's
+forecasts, :func:`horizon_rmse` scores them by horizon; the bands are
+:mod:`lstm_helpers.prediction_bands`'.
 """
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from lstm_helpers import digests
+from lstm_helpers.multi_step_models import KINDS, MultiStepConfig
 from lstm_helpers.periods import Split
-from lstm_helpers.tf_quiet import keras
 from lstm_helpers.training import TrainJob
 
+__all__ = ["KINDS", "STRATEGIES", "HorizonData", "MultiStepConfig", "baseline_paths", "daily_volatility",
+           "horizon_rmse", "horizon_windows", "keras_step", "random_walk_rmse", "recursive_paths", "settled_rate",
+           "strategy_configs", "strategy_forecasts", "strategy_job"]
+
 STRATEGIES: tuple[str, ...] = ("recursive", "direct", "multi-output", "encoder-decoder")
-KINDS: tuple[str, ...] = ("dense", "encoder-decoder")
-
-
-def _module_code() -> str:
-    return digests.code_digest(sys.modules[__name__])
-
-
-@dataclass(frozen=True)
-class MultiStepConfig:
-    """``Input(window, 1) -> LSTM(units) -> Dense(outputs)``, or an encoder-decoder of ``outputs`` steps.
-
-    Attributes
-    ----------
-    name : str
-        A label for tables and progress lines.
-    kind : {"dense", "encoder-decoder"}
-        ``dense``: one LSTM layer, then ``Dense(outputs)`` (one output: the
-        one-step or a direct model; H outputs: the multi-output model).
-        ``encoder-decoder``: ``LSTM(units)`` -> ``RepeatVector(outputs)`` ->
-        ``LSTM(units, return_sequences=True)`` -> ``Dense(1)`` at every step.
-    units : int
-        Units of each LSTM layer.
-    outputs : int
-        Values the model predicts per window (horizons 1..outputs, or one horizon).
-    epochs, batch_size : int
-        Most epochs (training stops early on the validation windows) and minibatch size.
-    patience : int
-        Epochs without a better validation loss before training stops (best weights kept).
-    learning_rate : float
-        Adam's step size.
-    code : str
-        Digest of this module's code (part of the cache key; not to be set).
-    """
-
-    name: str = "one-step"
-    kind: str = "dense"
-    units: int = 32
-    outputs: int = 1
-    epochs: int = 30
-    batch_size: int = 32
-    patience: int = 5
-    learning_rate: float = 1e-3
-    code: str = field(default_factory=_module_code)
-
-    early_stopping = True  # training.fit reads it
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {self.kind!r}")
-        if min(self.units, self.outputs, self.epochs, self.batch_size) < 1:
-            raise ValueError(f"units, outputs, epochs and batch_size must be positive, got {self.units}, "
-                             f"{self.outputs}, {self.epochs}, {self.batch_size}")
-
-    def with_training(self, epochs: int | None = None) -> MultiStepConfig:
-        """A copy with another most-epochs (``None`` keeps it): for the quick profile."""
-        return self if epochs is None else replace(self, epochs=epochs)
-
-    def build(self, window: int = 60, n_features: int = 1) -> keras.Model:
-        """The compiled model: input (batch, window, n_features), output (batch, outputs), MSE."""
-        inputs = keras.Input((window, n_features))
-        if self.kind == "dense":
-            out = keras.layers.Dense(self.outputs)(keras.layers.LSTM(self.units)(inputs))
-        else:
-            state = keras.layers.LSTM(self.units)(inputs)
-            steps = keras.layers.LSTM(self.units, return_sequences=True)(
-                keras.layers.RepeatVector(self.outputs)(state))
-            out = keras.layers.Reshape((self.outputs,))(keras.layers.Dense(1)(steps))
-        model = keras.Model(inputs, out, name=f"{self.name}_{self.kind}_{self.outputs}".replace(" ", "_"))
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate), loss="mean_squared_error",
-                      jit_compile=True)
-        return model
 
 
 @dataclass
@@ -315,7 +247,7 @@ def keras_step(config: MultiStepConfig, weights: list[np.ndarray], window: int =
     """The one-step model rebuilt from its stored weights, as a function for :func:`recursive_paths`."""
     model = config.build(window)
     model.set_weights(weights)
-    return lambda X: model.predict(np.asarray(X, dtype="float32"), batch_size=1024, verbose=0)
+    return lambda X: np.asarray(model(np.asarray(X, dtype="float32"), training=False))  # no predict() overhead
 
 
 def strategy_forecasts(data: HorizonData, configs: dict, results: dict) -> dict[str, dict[str, np.ndarray]]:
@@ -404,39 +336,3 @@ def random_walk_rmse(data: HorizonData, sigma: float) -> np.ndarray:
     known = ~np.isnan(data.actual)
     level = np.array([np.sqrt(np.mean(data.origin_price[known[:, k]] ** 2)) for k in range(data.horizon)])
     return level * sigma * np.sqrt(h)
-
-
-def interval_band(center: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A band ``center * (1 + low)`` .. ``center * (1 + high)``; low and high are relative, shape (H,)."""
-    center = np.asarray(center, dtype=float)
-    return center * (1.0 + np.asarray(low)[None, :]), center * (1.0 + np.asarray(high)[None, :])
-
-
-def random_walk_quantiles(sigma: float, horizon: int, coverage: float) -> tuple[np.ndarray, np.ndarray]:
-    """Relative bounds of a random walk's central band: ``exp(±z sigma sqrt(h)) - 1``, each shape (H,)."""
-    from scipy.stats import norm
-
-    z = norm.ppf(0.5 + coverage / 2.0)
-    spread = z * sigma * np.sqrt(np.arange(1, horizon + 1))
-    return np.exp(-spread) - 1.0, np.exp(spread) - 1.0
-
-
-def empirical_quantiles(actual: np.ndarray, forecast: np.ndarray, coverage: float) -> tuple[np.ndarray, np.ndarray]:
-    """Relative bounds from the errors a forecast made (validation year): quantiles of ``actual / forecast - 1``."""
-    ratio = np.asarray(actual, dtype=float) / np.asarray(forecast, dtype=float) - 1.0
-    if np.isnan(ratio).all(axis=0).any():
-        raise ValueError("some horizon has no validation error to take quantiles of")
-    tail = (1.0 - coverage) / 2.0
-    return np.nanquantile(ratio, tail, axis=0), np.nanquantile(ratio, 1.0 - tail, axis=0)
-
-
-def interval_scores(actual: np.ndarray, low: np.ndarray, high: np.ndarray, origin_price: np.ndarray) -> pd.DataFrame:
-    """Coverage (share of known days inside the band) and mean width (% of the origin's price) per horizon."""
-    actual = np.asarray(actual, dtype=float)
-    known = ~np.isnan(actual)
-    inside = (low <= actual) & (actual <= high)
-    width = 100.0 * (high - low) / np.asarray(origin_price, dtype=float)[:, None]
-    rows = [{"h": k + 1, "coverage": float(inside[known[:, k], k].mean()),
-             "width_pct": float(width[known[:, k], k].mean()), "days": int(known[:, k].sum())}
-            for k in range(actual.shape[1])]
-    return pd.DataFrame(rows)

@@ -287,16 +287,19 @@ def run_account(
 
 
 def format_account(table: pd.DataFrame, model: str, stand_in: dict[str, str] | None = None,
-                   tickers: list[str] | None = None) -> pd.DataFrame:
+                   tickers: list[str] | None = None, spread: str = "std") -> pd.DataFrame:
     """One model's rows of :func:`account_table` as text, hypothesis x stock, the report's numbers last.
 
-    A cell reads ``mean ± std`` over the seeds to three significant figures, with
+    A cell reads ``mean ± std`` over the seeds (``spread="range"``: ``lowest - highest``
+    run) to three significant figures, with
     ``*`` where the report's number lies between the lowest and the highest run;
     a row's label ends with its number of seeds. A stock scored against another
     stock's row of the report (``stand_in``, as in :func:`account_table`) shows
     that row's number with its name. ``tickers`` orders the columns (default:
     as they first appear).
     """
+    if spread not in ("std", "range"):
+        raise ValueError(f"spread must be 'std' or 'range', got {spread!r}")
     stand_in = stand_in or {}
     if model not in table.index.get_level_values("model"):
         raise ValueError(f"no runs of {model!r} in the table")
@@ -304,11 +307,15 @@ def format_account(table: pd.DataFrame, model: str, stand_in: dict[str, str] | N
     cells: dict[str, dict[str, str]] = {}
     for (hypothesis, ticker), row in part.iterrows():
         digits = _digits(row["mean"])
-        spread = "" if np.isnan(row["std"]) else f" ± {row['std']:.{digits}f}"
+        if spread == "range":
+            value = (f"{row['min']:.{digits}f}" if row["runs"] == 1
+                     else f"{row['min']:.{digits}f} - {row['max']:.{digits}f}")
+        else:
+            value = f"{row['mean']:.{digits}f}" + ("" if np.isnan(row["std"]) else f" ± {row['std']:.{digits}f}")
         runs = part.loc[hypothesis, "runs"]
         label = (f"{hypothesis} ({runs.min()}" + (f"-{runs.max()}" if runs.max() != runs.min() else "")
                  + (" seed)" if runs.max() == 1 else " seeds)"))
-        cells.setdefault(label, {})[ticker] = f"{row['mean']:.{digits}f}{spread}" + (" *" if row["within"] else "")
+        cells.setdefault(label, {})[ticker] = value + (" *" if row["within"] else "")
     out = pd.DataFrame(cells).T
     if tickers is not None:
         out = out[[t for t in tickers if t in out.columns] + [t for t in out.columns if t not in tickers]]

@@ -444,6 +444,79 @@ def test_seed_spread(runs):
     assert "one seed: no std" in r.message
 
 
+# ---------------------------------------------------------------- the multi-step lesson
+
+
+def test_recursive_loop():
+    from lstm_helpers import multi_step as ms
+
+    passes(checks.recursive_loop(run_answer("07_multi_step", 1)["my_recursive"]))
+    not_done(checks.recursive_loop(run_answer("07_multi_step", 1, placeholder=True)["my_recursive"]))
+    passes(checks.recursive_loop(ms.recursive_paths))
+
+    def frozen(step, history, horizon, scale):  # the forecast is never fed back
+        window = np.array(history, dtype=float)
+        change = np.ravel(step(((window / window[:, -1:] - 1) / scale)[:, :, None]))
+        return window[:, -1:] * (1 + change[:, None] * scale) ** np.arange(1, horizon + 1)
+
+    def from_origin(step, history, horizon, scale):  # every change applied to the origin's price
+        window, out = np.array(history, dtype=float), np.empty((len(history), horizon))
+        for h in range(horizon):
+            out[:, h] = history[:, -1] * (1 + np.ravel(step(((window / window[:, -1:] - 1) / scale)[:, :, None])) * scale)
+            window = np.concatenate([window[:, 1:], out[:, h:h + 1]], axis=1)
+        return out
+
+    def growing(step, history, horizon, scale):  # the oldest price is never dropped
+        window, out = np.array(history, dtype=float), np.empty((len(history), horizon))
+        for h in range(horizon):
+            out[:, h] = window[:, -1] * (1 + np.ravel(step(((window / window[:, -1:] - 1) / scale)[:, :, None])) * scale)
+            window = np.concatenate([window, out[:, h:h + 1]], axis=1)
+        return out
+
+    fails(checks.recursive_loop(frozen), "the window never changes")
+    fails(checks.recursive_loop(from_origin), "applied to the origin's price")
+    fails(checks.recursive_loop(growing), "the window grows")
+    fails(checks.recursive_loop(lambda step, history, horizon, scale: np.zeros((6, horizon))), "differs")
+    fails(checks.recursive_loop(lambda *a: 1 / 0), "raised ZeroDivisionError")
+
+
+def test_horizon_growth():
+    rng = np.random.default_rng(3)
+    origin = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 300)))
+    actual = np.stack([np.r_[origin[h:], [np.nan] * h] for h in range(1, 21)], axis=1)
+    context = {"H": 20, "data": {"X": SimpleNamespace(actual=actual, origin_price=origin)}, "first": "X",
+               "ms": __import__("lstm_helpers.multi_step", fromlist=["x"])}
+    ns = run_answer("07_multi_step", 2, **context)
+    r = passes(checks.horizon_growth(ns["my_ratio"], actual, origin, 20, guess=ns["my_guess"]))
+    assert "Your guess was 4.472" in r.message
+    blank = run_answer("07_multi_step", 2, placeholder=True, **context)
+    not_done(checks.horizon_growth(blank["my_ratio"], actual, origin, 20))
+    fails(checks.horizon_growth(float(np.sqrt(20)), actual, origin, 20), "the random walk's prediction")
+    fails(checks.horizon_growth(1 / ns["my_ratio"], actual, origin, 20), "turn it over")
+    fails(checks.horizon_growth(ns["my_ratio"] ** 2, actual, origin, 20), "take the square root")
+    fails(checks.horizon_growth("5", actual, origin, 20), "must be a number")
+
+
+def test_best_strategy():
+    rows = [{"ticker": t, "strategy": s, "seed": seed, "h": h, "ratio": r + 0.01 * seed}
+            for t, ratios in (("AAA", {"persistence": 1.0, "drift": 0.99, "recursive": 0.985}),
+                              ("BBB", {"persistence": 1.0, "drift": 1.02, "recursive": 1.01}))
+            for s, r in ratios.items() for seed in (0, 1) for h in (1, 5, 10)]
+    by_horizon = pd.DataFrame(rows)
+    by_horizon.loc[(by_horizon["strategy"] == "recursive") & (by_horizon["seed"] == 1) & (by_horizon["ticker"] == "AAA"),
+                   "ratio"] = 1.2  # one bad seed: the mean, not the best run, decides
+    ns = run_answer("07_multi_step", 3, H=10, by_horizon=by_horizon, data={"AAA": None, "BBB": None})
+    r = passes(checks.best_strategy(ns["my_horizon"], ns["my_best"], by_horizon))
+    assert "AAA drift" in r.message and "BBB persistence" in r.message
+    blank = run_answer("07_multi_step", 3, placeholder=True, H=10, by_horizon=by_horizon, data={})
+    not_done(checks.best_strategy(blank["my_horizon"], blank["my_best"], by_horizon))
+    fails(checks.best_strategy(10, {"AAA": "recursive", "BBB": "persistence"}, by_horizon), "Average over the seeds")
+    fails(checks.best_strategy(10, {"AAA": "drift"}, by_horizon), "no entry for BBB")
+    fails(checks.best_strategy(7, ns["my_best"], by_horizon), "not a scored horizon")
+    fails(checks.best_strategy(10.5, ns["my_best"], by_horizon), "whole number")
+    fails(checks.best_strategy(10, {"AAA": "oracle", "BBB": "drift"}, by_horizon), "not a strategy scored")
+
+
 # ---------------------------------------------------------------- the literature and walk-forward lesson
 
 

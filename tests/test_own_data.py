@@ -52,7 +52,9 @@ def test_every_lesson_runs_on_other_files_years_and_a_missing_target(own_folder,
         assert not [o for o in outputs if o["output_type"] == "error"], lesson.name
         text = json.dumps(outputs)
         assert "XYZ" in text, f"{lesson.name} never mentions the ticker it was given"
-        assert "IBM" not in text.replace("IBM, AAPL, AMZN, HD", ""), f"{lesson.name} speaks of IBM"
+        # the report's tickers may be named only where a lesson says they are absent and what stands in for them
+        said = text.replace("IBM, AAPL, AMZN, HD", "").replace("no IBM file", "").replace("no AABA file", "")
+        assert "IBM" not in said, f"{lesson.name} speaks of IBM"
         assert "2015" in text, f"{lesson.name} does not show the test year chosen from the data"
     first = json.dumps(json.loads((tmp_path / lessons[0].name).read_text())["cells"])
     assert "left out 1 day(s) with no High value (2015-06-15)" in first

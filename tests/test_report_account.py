@@ -134,5 +134,9 @@ def test_format_account_shows_spread_matches_and_the_reports_row():
     assert text.loc["per stock (1 seed)", "Z"] == "0.0213"
     assert list(text.loc["the report"]) == ["2.90", "161", "2.90 (A's)"]
     assert list(ra.format_account(table, "m", tickers=["Z", "B"]).columns) == ["Z", "B", "A"]
+    ranges = ra.format_account(table, "m", spread="range")
+    assert ranges.loc["h (1-3 seeds)", "A"] == "1.00 - 3.00 *" and ranges.loc["h (1-3 seeds)", "B"] == "150"
+    with pytest.raises(ValueError, match="spread must be"):
+        ra.format_account(table, "m", spread="iqr")
     with pytest.raises(ValueError, match="no runs of 'x'"):
         ra.format_account(table.iloc[:0], "x")

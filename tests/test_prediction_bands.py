@@ -1,0 +1,34 @@
+import numpy as np
+import pytest
+
+from lstm_helpers import prediction_bands as pb
+
+
+def test_random_walk_bands_hold_on_a_random_walk():
+    rng = np.random.default_rng(0)
+    sigma, horizon, n = 0.01, 10, 20000
+    origin = np.full(n, 100.0)
+    actual = origin[:, None] * np.exp(np.cumsum(rng.normal(0, sigma, (n, horizon)), axis=1))
+    low, high = pb.interval_band(origin[:, None], *pb.random_walk_quantiles(sigma, horizon, 0.8))
+    scores = pb.interval_scores(actual, low, high, origin)
+    assert np.allclose(scores["coverage"], 0.8, atol=0.015) and scores["days"].eq(n).all()
+    assert scores["width_pct"].iloc[-1] == pytest.approx(scores["width_pct"].iloc[0] * np.sqrt(horizon), rel=0.01)
+
+
+def test_empirical_bands_cover_what_they_were_fitted_on():
+    rng = np.random.default_rng(1)
+    forecast = np.full((5000, 3), 10.0)
+    actual = forecast * (1 + rng.normal(0, [0.01, 0.02, 0.03], (5000, 3)))
+    low, high = pb.empirical_quantiles(actual, forecast, 0.9)
+    assert np.allclose(high, 1.645 * np.array([0.01, 0.02, 0.03]), rtol=0.06) and np.all(low < 0)
+    band = pb.interval_band(forecast, low, high)
+    assert np.allclose(pb.interval_scores(actual, *band, forecast[:, 0])["coverage"], 0.9, atol=0.002)
+    with pytest.raises(ValueError, match="no validation error"):
+        pb.empirical_quantiles(np.full((3, 2), np.nan), np.ones((3, 2)), 0.9)
+
+
+def test_coverage_counts_only_known_days():
+    actual = np.array([[1.0, np.nan], [5.0, 2.0]])
+    scores = pb.interval_scores(actual, np.zeros((2, 2)), np.full((2, 2), 3.0), np.array([1.5, 1.5]))
+    assert scores["coverage"].tolist() == [0.5, 1.0] and scores["days"].tolist() == [2, 1]
+    assert scores["width_pct"].tolist() == [200.0, 200.0]
