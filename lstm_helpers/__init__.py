@@ -40,7 +40,13 @@ Training, once, cached
 The lessons' comparisons
 - :mod:`lstm_helpers.experiments`   the experiments lesson's models x stocks x seeds
 - :mod:`lstm_helpers.literature`    the report's other literature designs (Castilla's network, the classifier)
+- :mod:`lstm_helpers.report_account` the readings of the report's code, trained and scored against its table
 - :mod:`lstm_helpers.walkforward`   walk-forward evaluation
+
+Many days ahead
+- :mod:`lstm_helpers.multi_step`    windows for horizons 1..H, the four strategies, scores by horizon
+- :mod:`lstm_helpers.multi_step_models` the multi-step networks (one LSTM with 1 or H outputs, an encoder-decoder)
+- :mod:`lstm_helpers.prediction_bands` random-walk and empirical bands, their coverage and width
 
 Running, publishing and teaching the course
 - :mod:`lstm_helpers.profiles`      the quick / standard / full settings of every lesson
