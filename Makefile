@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.lstm-course-installed
 # Extra options for the runner, e.g. make course ARGS="--profile quick --only 04"
 ARGS   ?=
 
-.PHONY: setup course test lab lint publish exercises clean-cache clean
+.PHONY: setup course test lab lint publish exercises grade clean-cache clean
 
 setup: $(STAMP)
 
@@ -41,6 +41,11 @@ publish: $(STAMP)
 # Write the learner copies of the lessons (solutions taken out, outputs cleared) into exercises/.
 exercises: $(STAMP)
 	$(PY) -m lstm_helpers.course --exercises
+
+# Grade a class: make grade DIR=submissions/ (one folder per learner, their copies inside); table in build/grades/.
+grade: $(STAMP)
+	@test -n "$(DIR)" || (echo "usage: make grade DIR=folder-of-submissions" && exit 2)
+	$(PY) -m lstm_helpers.course --grade "$(DIR)" $(ARGS)
 
 clean-cache: $(STAMP)
 	$(PY) -m lstm_helpers.cache clear

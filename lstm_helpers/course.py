@@ -84,6 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write the learner copies of the lessons (solutions out, outputs cleared) into exercises/ (runs nothing)",
     )
+    parser.add_argument("--grade", type=Path, metavar="DIR",
+                        help="run every learner copy under DIR (quick profile, one process each, time and memory "
+                             "limits) and write the exercise checks' table to --output (default build/grades/)")
+    parser.add_argument("--time-limit", type=float, default=900.0, metavar="SECONDS",
+                        help="with --grade: the most one notebook may run")
     parser.add_argument("--retrain", action="store_true",
                         help="ignore the local cache and the published results: train every model")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -97,6 +102,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {err}", file=sys.stderr)
             return 2
         print(f"published {len(written)} notebooks into {args.source}")
+        return 0
+
+    if args.grade is not None:
+        from lstm_helpers.grading import Limits, grade
+
+        output = args.output if args.output != BUILD_DIR / "notebooks" else BUILD_DIR / "grades"
+        try:
+            grade(args.grade.expanduser(), output, Limits(seconds=args.time_limit))
+        except FileNotFoundError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
         return 0
 
     if args.exercises:

@@ -203,9 +203,9 @@ def test_gate_means():
     gm = SimpleNamespace(params=init_lstm_params(1, 4, 0))
     data = SimpleNamespace(X_test=np.random.default_rng(0).normal(size=(7, 12, 1)))
     context = {"gm": gm, "data": data, "gate_trace": gate_trace}
-    ns = run_answer("02_lstm_cell", 3, **context)
+    ns = run_answer("02_lstm_cell", 4, **context)
     passes(checks.gate_means(ns["my_window"], ns["my_gate_means"], gm.params, data.X_test))
-    blank = run_answer("02_lstm_cell", 3, placeholder=True, **context)
+    blank = run_answer("02_lstm_cell", 4, placeholder=True, **context)
     not_done(checks.gate_means(blank["my_window"], blank["my_gate_means"], gm.params, data.X_test))
     other = gate_trace(gm.params, data.X_test[0])
     wrong = {g: float(other[g].mean()) for g in "ifo"}
@@ -213,15 +213,43 @@ def test_gate_means():
     fails(checks.gate_means(7, wrong, gm.params, data.X_test), "from 0 to 6")
 
 
+def test_sequence_forward():
+    from lstm_helpers.numpy_lstm import lstm_forward, lstm_step_forward
+
+    passes(checks.sequence_forward(run_answer("02_lstm_cell", 3, lstm_step_forward=lstm_step_forward)
+                                   ["my_lstm_forward"]))
+    passes(checks.sequence_forward(lambda x, k, r, b: lstm_forward(x, k, r, b)[0]))
+    not_done(checks.sequence_forward(run_answer("02_lstm_cell", 3, placeholder=True)["my_lstm_forward"]))
+
+    def loop(carry=True, swap=False, reverse=False):
+        def forward(x, k, r, b):
+            N, T, _ = x.shape
+            H = r.shape[0]
+            h = c = np.zeros((N, H))
+            out = {}
+            for t in (range(T - 1, -1, -1) if reverse else range(T)):
+                h_in, c_in = (h, c) if carry else (np.zeros((N, H)), np.zeros((N, H)))
+                h, c, _ = lstm_step_forward(x[:, t], *((c_in, h_in) if swap else (h_in, c_in)), k, r, b)
+                out[t] = h
+            return np.stack([out[t] for t in range(T)], axis=1)
+        return forward
+    passes(checks.sequence_forward(loop()))
+    fails(checks.sequence_forward(loop(carry=False)), "starts from zeros")
+    fails(checks.sequence_forward(loop(swap=True)), "h and c are swapped")
+    fails(checks.sequence_forward(loop(reverse=True)), "time runs forward")
+    fails(checks.sequence_forward(lambda x, k, r, b: lstm_forward(x, k, r, b)[0][:, -1]), "only the last step")
+
+
 # ---------------------------------------------------------------- the learning lesson
 
 
-def _backward(output_path=True, incoming=True, keep_f=True):
+def _backward(output_path=True, incoming=True, keep_f=True, d_f=True, d_o=True, d_c=True, order=(0, 1, 2, 3)):
     def backward(dh, dc, cache):
         i, f, g, o, tanh_c = (cache[k] for k in ("i", "f", "g", "o", "tanh_c"))
         dc_total = (dc if incoming else 0) + dh * (o if output_path else 1) * (1 - tanh_c**2)
-        dz = np.concatenate([dc_total * g * i * (1 - i), dc_total * cache["c_prev"] * f * (1 - f),
-                             dc_total * i * (1 - g**2), dh * tanh_c * o * (1 - o)], axis=1)
+        blocks = [dc_total * g * i * (1 - i), dc_total * cache["c_prev"] * (f * (1 - f) if d_f else 1),
+                  dc_total * i * ((1 - g**2) if d_c else 1), dh * tanh_c * (o * (1 - o) if d_o else 1)]
+        dz = np.concatenate([blocks[k] for k in order], axis=1)
         return {"x": dz @ cache["kernel"].T, "h_prev": dz @ cache["recurrent_kernel"].T,
                 "c_prev": dc_total * (f if keep_f else 1), "kernel": cache["x_t"].T @ dz,
                 "recurrent_kernel": cache["h_prev"].T @ dz, "bias": dz.sum(axis=0)}
@@ -231,12 +259,18 @@ def _backward(output_path=True, incoming=True, keep_f=True):
 def test_step_backward():
     passes(checks.step_backward(run_answer("03_learning", 1)["my_step_backward"]))
     not_done(checks.step_backward(run_answer("03_learning", 1, placeholder=True)["my_step_backward"]))
-    fails(checks.step_backward(_backward(output_path=False)), "gradient 'x'")
-    fails(checks.step_backward(_backward(incoming=False)), "gradient 'x'")
+    fails(checks.step_backward(_backward(output_path=False)), "dC_t is wrong", "path through H_t")
+    fails(checks.step_backward(_backward(incoming=False)), "dC_t is wrong", "gradient from later steps")
     fails(checks.step_backward(_backward(keep_f=False)), "gradient 'c_prev'", "dC_(t-1) = dC_t * f")
+    fails(checks.step_backward(_backward(d_f=False)), "the forget gate's gradient is wrong", "f (1 - f)")
+    fails(checks.step_backward(_backward(d_o=False)), "the output gate's gradient is wrong", "o (1 - o)")
+    fails(checks.step_backward(_backward(d_c=False)), "the candidate's gradient is wrong", "1 - C'_t**2")
+    fails(checks.step_backward(_backward(order=(0, 1, 3, 2))), "holds the output gate's gradient", "Keras's order")
     r = fails(checks.step_backward(lambda dh, dc, cache: {k: v for k, v in _backward()(dh, dc, cache).items()
                                                           if k != "bias"}), "no gradient 'bias'")
     assert "bias" in r.message
+    as32 = lambda dh, dc, cache: {k: v.astype("float32") for k, v in _backward()(dh, dc, cache).items()}  # noqa: E731
+    passes(checks.step_backward(as32))  # a float32 answer is a right answer
 
 
 def test_step_backward_names_the_gate_block():
@@ -246,8 +280,8 @@ def test_step_backward_names_the_gate_block():
         out["kernel"] = out["kernel"].copy()
         out["kernel"][:, H : 2 * H] *= 2
         return out
-    # x comes first and is right; kernel's forget block is the one planted wrong
-    fails(checks.step_backward(wrong_forget), "gradient 'kernel'", "the f block")
+    # the bias gradient is right, so dz is; the kernel's forget-gate columns are planted wrong
+    fails(checks.step_backward(wrong_forget), "gradient 'kernel', the forget gate's columns")
 
 
 def _one_sided(f, a, eps=1e-6):
@@ -273,6 +307,32 @@ def test_numerical_gradient_check():
         a[0, 0] += eps
         return grad
     fails(checks.numerical_gradient_check(no_restore), "array is changed")
+
+    def by_arithmetic(f, a, eps):  # +eps, -2 eps, +eps: round-off of 1e-16 is not a change
+        grad = np.zeros_like(a)
+        for idx in np.ndindex(a.shape):
+            a[idx] += eps
+            up = f()
+            a[idx] -= 2 * eps
+            down = f()
+            a[idx] += eps
+            grad[idx] = (up - down) / (2 * eps)
+        return grad
+    passes(checks.numerical_gradient_check(by_arithmetic))
+
+    def on_a_copy(f, a, eps):
+        b, grad = a.copy(), np.zeros_like(a)
+        for idx in np.ndindex(a.shape):
+            b[idx] += eps
+            up = f()
+            b[idx] -= 2 * eps
+            grad[idx] = (up - f()) / (2 * eps)
+            b[idx] += eps
+        return grad
+    fails(checks.numerical_gradient_check(on_a_copy), "all zeros", "not a copy")
+    nan_one = lambda f, a, eps: np.where(np.arange(a.size).reshape(a.shape) == 5, np.nan, solution(f, a, eps))  # noqa: E731
+    fails(checks.numerical_gradient_check(nan_one), "not finite", "(1, 1)")
+    fails(checks.numerical_gradient_check(lambda f, a, eps: np.full(a.shape, np.nan)), "not finite", "(0, 0)")
 
 
 def test_forget_bias_sweep():
@@ -362,9 +422,43 @@ def test_leak_free_windows():
     fails(checks.leak_free_windows(_windows(late_test=True)), "start in the training period")
 
 
+def test_report_model():
+    from lstm_helpers.tf_quiet import keras
+
+    ns = run_answer("05_keras_model", 2, keras=keras)
+    passes(checks.report_model(ns["my_report_model"]))
+    not_done(checks.report_model(run_answer("05_keras_model", 2, placeholder=True, keras=keras)["my_report_model"]))
+
+    def built(units=50, sequences=(True, True, True, False), rate=0.2, optimizer="rmsprop", loss="mean_squared_error",
+              dense=1, compiled=True, dropout=True, features=1):
+        def model(window):
+            m = keras.Sequential([keras.Input((window, features))])
+            for s in sequences:
+                m.add(keras.layers.LSTM(units, return_sequences=s))
+                if dropout:
+                    m.add(keras.layers.Dropout(rate))
+            m.add(keras.layers.Dense(dense))
+            if compiled:
+                m.compile(optimizer=optimizer, loss=loss)
+            return m
+        return model
+    passes(checks.report_model(built()))
+    fails(checks.report_model(built(sequences=(True, True, True, True))), "return_sequences", "the last only")
+    fails(checks.report_model(built(sequences=(False, False, False, False))), "return_sequences")
+    fails(checks.report_model(built(units=64)), "[64, 64, 64, 64] units")
+    fails(checks.report_model(built(rate=0.1)), "dropout rates")
+    fails(checks.report_model(built(dropout=False)), "each followed by Dropout(0.2)")
+    fails(checks.report_model(built(optimizer="adam")), "optimizer is Adam")
+    fails(checks.report_model(built(loss="mae")), "the loss is 'mae'")
+    fails(checks.report_model(built(compiled=False)), "not compiled")
+    fails(checks.report_model(built(dense=2)), "Dense(1)")
+    fails(checks.report_model(built(sequences=(True, True, False))), "four LSTM(50)")
+    fails(checks.report_model(lambda window: "a model"), "must return a Keras model")
+
+
 def test_gru_params():
-    passes(checks.gru_params(run_answer("05_keras_model", 2)["my_gru_params"]))
-    not_done(checks.gru_params(run_answer("05_keras_model", 2, placeholder=True)["my_gru_params"]))
+    passes(checks.gru_params(run_answer("05_keras_model", 3)["my_gru_params"]))
+    not_done(checks.gru_params(run_answer("05_keras_model", 3, placeholder=True)["my_gru_params"]))
     fails(checks.gru_params(lambda D, H: 4 * (D * H + H * H + H)), "LSTM's count")
     fails(checks.gru_params(lambda D, H: 3 * (D * H + H * H + H)), "one bias vector short")
 
@@ -376,10 +470,10 @@ def test_shift_rmse():
     forecast = high.shift(1).loc[test_dates].to_numpy() + 0.3
     context = {"runs": {"default": SimpleNamespace(predictions=forecast)}, "high": high,
                "data": SimpleNamespace(test_dates=test_dates)}
-    ns = run_answer("05_keras_model", 3, **context)
+    ns = run_answer("05_keras_model", 4, **context)
     r = passes(checks.shift_rmse(ns["my_shift_rmse"], forecast, high, test_dates))
     assert "1 trading day(s) earlier" in r.message
-    not_done(checks.shift_rmse(run_answer("05_keras_model", 3, placeholder=True, **context)["my_shift_rmse"],
+    not_done(checks.shift_rmse(run_answer("05_keras_model", 4, placeholder=True, **context)["my_shift_rmse"],
                                forecast, high, test_dates))
     later = {k: float(np.sqrt(np.nanmean((high.shift(-k).loc[test_dates] - forecast) ** 2))) for k in (1, 2, 3)}
     fails(checks.shift_rmse(later, forecast, high, test_dates), "shift the other way")
@@ -564,3 +658,205 @@ def test_a_result_is_one_line_and_never_raises():
     assert not r and bool(checks.moving_average(run_answer("01_baselines", 1)["my_sma"]))
     assert checks.moving_average(42).status == checks.FAILED
     assert checks.moving_average(None).status == checks.NOT_DONE
+
+
+# ---------------------------------------------------------------- every check against the same bad answers
+
+
+def _first_number(x, replace):
+    """``x`` with its first finite number replaced by ``replace(number)`` (dicts, lists, tuples, arrays, pandas)."""
+    if isinstance(x, bool) or isinstance(x, str):
+        return x, False
+    if isinstance(x, int | float | np.number):
+        return (replace(x), True) if np.isfinite(x) else (x, False)
+    if isinstance(x, pd.Series | pd.DataFrame | np.ndarray):
+        values = np.array(x, dtype=float, copy=True)
+        finite = np.flatnonzero(np.isfinite(values))
+        if not len(finite):
+            return x, False
+        new = replace(values.flat[finite[0]])
+        if isinstance(new, str):
+            return new, True  # a whole array cannot hold text: the answer becomes the text
+        values.flat[finite[0]] = new
+        if isinstance(x, np.ndarray):
+            return values, True
+        return (pd.Series(values, index=x.index, name=x.name) if isinstance(x, pd.Series)
+                else pd.DataFrame(values, index=x.index, columns=x.columns)), True
+    if isinstance(x, dict):
+        out = dict(x)
+        for k, v in x.items():
+            out[k], done = _first_number(v, replace)
+            if done:
+                return out, True
+        return x, False
+    if isinstance(x, list | tuple):
+        out = list(x)
+        for k, v in enumerate(x):
+            out[k], done = _first_number(v, replace)
+            if done:
+                return type(x)(out), True
+        return x, False
+    return x, False
+
+
+def _float32(x):
+    """``x`` with every float (scalar, array, pandas) held as float32, as a learner's float32 code would return."""
+    if isinstance(x, bool) or isinstance(x, int | str | np.integer):
+        return x
+    if isinstance(x, float | np.floating):
+        return np.float32(x)
+    if isinstance(x, np.ndarray):
+        return x.astype(np.float32) if np.issubdtype(x.dtype, np.floating) else x
+    if isinstance(x, pd.Series | pd.DataFrame):
+        return x.astype(np.float32)
+    if isinstance(x, dict):
+        return {k: _float32(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return type(x)(_float32(v) for v in x)
+    return x
+
+
+def _bad_answer_cases(prices, split, runs):
+    """check name -> (call(answer) -> Result, the lesson's own answer, is it a function)."""
+    test = slice(split.test_start, split.test_end)
+    gm = SimpleNamespace(params=init_lstm_params(1, 4, 0))
+    X = np.random.default_rng(0).normal(size=(7, 12, 1))
+    x_window, H = np.random.default_rng(1).normal(size=(1, 15, 1)), 4
+
+    def lstm_with(seed, forget_bias=None):
+        q = init_lstm_params(1, H, seed)
+        if forget_bias is not None:
+            q["bias"][H: 2 * H] = forget_bias
+        return q
+
+    _, y_adding = adding_problem(500, 10, seed=3)
+    memory_runs = [SimpleNamespace(cell=c, delay=d, seed=0, forget_bias=None, test_mse=m)
+                   for c, d, m in (("rnn", 10, 0.001), ("rnn", 60, 0.16), ("lstm", 10, 0.0002), ("lstm", 60, 0.002))]
+    days = pd.bdate_range("2016-06-01", "2017-12-29")
+    high = pd.Series(100 + np.cumsum(np.random.default_rng(2).normal(0, 1, len(days))), index=days)
+    test_dates = high.loc["2017"].index
+    forecast = high.shift(1).loc[test_dates].to_numpy() + 0.3
+    rng = np.random.default_rng(3)
+    origin = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 300)))
+    actual = np.stack([np.r_[origin[h:], [np.nan] * h] for h in range(1, 21)], axis=1)
+    by_horizon = pd.DataFrame([{"ticker": t, "strategy": s, "seed": 0, "h": h, "ratio": r}
+                               for t in ("AAA", "BBB") for s, r in (("persistence", 1.0), ("drift", 0.99))
+                               for h in (1, 10)])
+    ms_module = __import__("lstm_helpers.multi_step", fromlist=["x"])
+
+    def ns(lesson, n, **context):
+        return run_answer(lesson, n, **context)
+
+    share = ns("00_data", 2, prices=prices, split=split, T="High")
+    other = ns("00_data", 3, prices=prices, split=split, T="High", range_table=range_table)
+    rmse_ns = ns("01_baselines", 2, prices=prices, cfg={"target": "High"}, test=test)
+    sweep = ns("01_baselines", 3, prices=prices, cfg={"target": "High"}, test=test, rmse=rmse,
+               simple_moving_average=simple_moving_average)
+    pulse = ns("02_lstm_cell", 2)
+    gates = ns("02_lstm_cell", 4, gm=gm, data=SimpleNamespace(X_test=X), gate_trace=gate_trace)
+    ratios = ns("03_learning", 3, lstm_with=lstm_with, x_window=x_window, input_gradient_norms=input_gradient_norms)
+    mse = ns("04_memory", 2, y_shown_test=y_adding)
+    longest = ns("04_memory", 3, runs=memory_runs, CONSTANT_MSE=CONSTANT_MSE)
+    shifts = ns("05_keras_model", 4, runs={"default": SimpleNamespace(predictions=forecast)}, high=high,
+                data=SimpleNamespace(test_dates=test_dates))
+    spread = ns("06_experiments", 1, runs=runs)
+    count = ns("06_experiments", 3, runs=runs)
+    fold = ns("08_literature_walkforward", 2, prices=prices, cfg={"wf_tickers": ["BBB"]}, T="High", split=split)
+    growth = ns("07_multi_step", 2, H=20, data={"X": SimpleNamespace(actual=actual, origin_price=origin)},
+                first="X", ms=ms_module)
+    best = ns("07_multi_step", 3, H=10, by_horizon=by_horizon, data={"AAA": None, "BBB": None})
+    return {
+        "date_split": (checks.date_split, ns("00_data", 1)["my_split"], True),
+        "share_above_training_max": (lambda a: checks.share_above_training_max(a, prices, split, "High"),
+                                     share["my_share"], False),
+        "other_split": (lambda a: checks.other_split(other["my_split_years"], a, prices, "High"),
+                        other["my_other_share"], False),
+        "moving_average": (checks.moving_average, ns("01_baselines", 1)["my_sma"], True),
+        "persistence_rmse": (lambda a: checks.persistence_rmse(a, prices, split, "High"), rmse_ns["my_rmse"], False),
+        "mase_function": (checks.mase_function, ns("01_baselines", 4)["my_mase"], True),
+        "sma_sweep": (lambda a: checks.sma_sweep(sweep["my_ticker"], a, prices, split, "High"), sweep["my_sweep"],
+                      False),
+        "step_forward": (checks.step_forward, ns("02_lstm_cell", 1)["my_lstm_step"], True),
+        "pulse_bias": (lambda a: checks.pulse_bias(pulse["my_gate"], a), pulse["my_bias"], False),
+        "gate_means": (lambda a: checks.gate_means(gates["my_window"], a, gm.params, X), gates["my_gate_means"],
+                       False),
+        "sequence_forward": (checks.sequence_forward, ns("02_lstm_cell", 3, lstm_step_forward=__import__(
+            "lstm_helpers.numpy_lstm", fromlist=["x"]).lstm_step_forward)["my_lstm_forward"], True),
+        "report_model": (checks.report_model, ns("05_keras_model", 2, keras=__import__("lstm_helpers.tf_quiet",
+                                                                                     fromlist=["x"]).keras)
+                         ["my_report_model"], True),
+        "step_backward": (checks.step_backward, ns("03_learning", 1)["my_step_backward"], True),
+        "numerical_gradient_check": (checks.numerical_gradient_check, ns("03_learning", 2)["my_numerical_gradient"],
+                                     True),
+        "forget_bias_sweep": (lambda a: checks.forget_bias_sweep(a, x_window, H), ratios["my_ratios"], False),
+        "adding_targets": (checks.adding_targets, ns("04_memory", 1)["my_adding_targets"], True),
+        "constant_answer_mse": (lambda a: checks.constant_answer_mse(a, y_adding), mse["my_mse"], False),
+        "longest_solved": (lambda a: checks.longest_solved(a, longest["my_longest"], memory_runs),
+                           longest["my_threshold"], False),
+        "leak_free_windows": (checks.leak_free_windows, ns("05_keras_model", 1)["my_windows"], True),
+        "gru_params": (checks.gru_params, ns("05_keras_model", 3)["my_gru_params"], True),
+        "shift_rmse": (lambda a: checks.shift_rmse(a, forecast, high, test_dates), shifts["my_shift_rmse"], False),
+        "dm_statistic": (checks.dm_statistic, ns("06_experiments", 2)["my_dm"], True),
+        "significant_wins": (lambda a: checks.significant_wins(a, runs), count["my_count"], False),
+        "seed_spread": (lambda a: checks.seed_spread(spread["my_model"], a, runs), spread["my_spread"], False),
+        "recursive_loop": (checks.recursive_loop, ns("07_multi_step", 1)["my_recursive"], True),
+        "horizon_growth": (lambda a: checks.horizon_growth(a, actual, origin, 20), growth["my_ratio"], False),
+        "best_strategy": (lambda a: checks.best_strategy(a, best["my_best"], by_horizon), best["my_horizon"], False),
+        "chronological_split": (checks.chronological_split, ns("08_literature_walkforward", 1)["my_fraction_split"],
+                                True),
+        "fold_up_shares": (lambda a: checks.fold_up_shares(fold["my_ticker"], a, prices, "High"),
+                           fold["my_up_shares"], False),
+    }
+
+
+BAD_ANSWERS = ("None", "NaN", "inf", "text", "float32", "raises", "returns None")
+CHECKED = sorted(name for name in checks.__all__ if name[0].islower() and name != "toy_cell_states")
+
+
+def _bad(kind, good, is_function):
+    """The answer of the given kind, made from the lesson's own answer."""
+    if kind == "None":
+        return None
+    replace = {"NaN": lambda v: float("nan"), "inf": lambda v: float("inf"), "text": lambda v: str(v)}.get(kind)
+    if is_function:
+        if kind == "raises":
+            return lambda *a: 1 / 0
+        if kind == "returns None":
+            return lambda *a: None
+        if kind == "float32":
+            return lambda *a: _float32(good(*a))
+        return lambda *a: _first_number(good(*a), replace)[0]
+    if kind == "float32":
+        return _float32(good)
+    if kind in ("raises", "returns None"):
+        return pytest.skip(f"{kind} is for a function answer")
+    return _first_number(good, replace)[0]
+
+
+def test_the_table_names_every_check(prices, split, runs):
+    assert sorted(_bad_answer_cases(prices, split, runs)) == CHECKED
+
+
+@pytest.mark.parametrize("kind", BAD_ANSWERS)
+@pytest.mark.parametrize("name", CHECKED)
+def test_every_check_against_the_same_bad_answers(name, kind, prices, split, runs):
+    if name == "report_model" and kind in ("NaN", "inf", "text", "float32"):
+        pytest.skip("a Keras model holds no number to spoil")
+    call, good, is_function = _bad_answer_cases(prices, split, runs)[name]
+    passes(call(good))
+    result = call(_bad(kind, good, is_function))
+    assert "\n" not in str(result) and "np.int64" not in str(result) and "np.float64" not in str(result)
+    if kind == "None":
+        not_done(result)
+    elif kind == "float32":
+        passes(result)  # a right answer held in float32 is a right answer
+    elif kind == "raises":
+        fails(result, "raised ZeroDivisionError")
+    elif kind == "returns None":
+        fails(result, "returned None", "return")
+    elif kind == "text":
+        assert result.status == checks.FAILED and ("text" in result.message or "str" in result.message), result
+    else:  # NaN, inf: refused, saying what is not a finite number
+        assert result.status == checks.FAILED, result
+        text = result.message.lower()
+        assert any(w in text for w in ("nan", "inf", "finite")), result

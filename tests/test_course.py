@@ -32,3 +32,10 @@ def test_data_is_checked_before_the_first_lesson(tmp_path, capsys):
     assert course.main([*args, "-p", "test_start=2030"]) == 2
     assert "its test period is empty" in capsys.readouterr().err
     assert "IBM, AAPL, AMZN, HD: train ..2016, test 2017..2017" in course.check_data({})
+
+
+def test_grade_needs_a_folder_of_submissions(tmp_path, capsys):
+    assert course.main(["--grade", str(tmp_path / "missing")]) == 2
+    assert "no such folder of submissions" in capsys.readouterr().err
+    assert course.main(["--grade", str(tmp_path)]) == 2
+    assert "no .ipynb files to grade" in capsys.readouterr().err

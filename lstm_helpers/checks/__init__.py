@@ -1,0 +1,38 @@
+"""Automatic checks for the exercises in the lessons: one module per lesson.
+
+Every exercise in a lesson ends with a check cell such as
+``checks.moving_average(my_sma)``. A check runs the learner's code on fixed,
+seeded inputs (or takes the learner's measured numbers), computes the same thing
+with the package (or with Keras), and returns a :class:`Result` that the
+notebook shows as one line:
+
+- ``✔ <exercise>: passed`` and what was compared;
+- ``… <exercise>: not done yet`` while the answer is still the placeholder
+  (``None``, or a function that raises ``NotImplementedError``);
+- ``✘ <exercise>: failed`` with what is wrong and where: which array or
+  gate, the largest difference, and a hint when the answer matches a typical
+  mistake (a scaler fitted on all years, a window one day off, the output
+  gate left out, ...).
+
+A check never raises, so "Run All" goes past an unsolved exercise, and nothing
+is sent anywhere: plain Python and NumPy on this machine.
+"""
+
+from lstm_helpers.checks._shared import FAILED, NOT_DONE, PASSED, Result
+from lstm_helpers.checks.baselines import mase_function, moving_average, persistence_rmse, sma_sweep
+from lstm_helpers.checks.data import date_split, other_split, share_above_training_max
+from lstm_helpers.checks.experiments import dm_statistic, seed_spread, significant_wins
+from lstm_helpers.checks.keras_model import gru_params, leak_free_windows, report_model, shift_rmse
+from lstm_helpers.checks.learning import forget_bias_sweep, numerical_gradient_check, step_backward
+from lstm_helpers.checks.literature_walkforward import chronological_split, fold_up_shares
+from lstm_helpers.checks.lstm_cell import (
+    gate_means,
+    pulse_bias,
+    sequence_forward,
+    step_forward,
+    toy_cell_states,
+)
+from lstm_helpers.checks.memory import adding_targets, constant_answer_mse, longest_solved
+from lstm_helpers.checks.multi_step import best_strategy, horizon_growth, recursive_loop
+
+__all__ = ["FAILED", "NOT_DONE", "PASSED", "Result", "adding_targets", "best_strategy", "chronological_split", "constant_answer_mse", "date_split", "dm_statistic", "fold_up_shares", "forget_bias_sweep", "gate_means", "gru_params", "horizon_growth", "leak_free_windows", "longest_solved", "mase_function", "moving_average", "numerical_gradient_check", "other_split", "persistence_rmse", "pulse_bias", "recursive_loop", "report_model", "seed_spread", "sequence_forward", "share_above_training_max", "shift_rmse", "significant_wins", "sma_sweep", "step_backward", "step_forward", "toy_cell_states"]

@@ -1,0 +1,73 @@
+"""The exercise checks of the memory lesson."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from lstm_helpers.checks._shared import (
+    _array,
+    _call,
+    _exercise,
+    _Failed,
+    _guess_line,
+    _mapping,
+    _number,
+    _rtol_for,
+    _same,
+)
+from lstm_helpers.memory_task import CONSTANT_MSE, adding_problem
+
+
+@_exercise("the answer without memory")
+def constant_answer_mse(my_mse: Any, y_test: np.ndarray, guess: Any = None) -> str:
+    """``my_mse``: the test MSE of always answering 1 on the adding problem's targets ``y_test``."""
+    got = _number(my_mse, "my_mse")
+    y = np.asarray(y_test, dtype=float)
+    want = float(np.mean((y - 1.0) ** 2))
+    if abs(got - want) > max(1e-6, _rtol_for(my_mse, 0.0) * want):
+        hints = {"that is the mean absolute error; square the errors": np.mean(np.abs(y - 1.0)),
+                 "that is the error of answering 0, not 1": np.mean(y**2),
+                 "the errors are averaged without squaring (positive and negative cancel)": np.mean(y - 1.0)}
+        hint = next((f" Hint: {h}." for h, v in hints.items() if abs(got - v) < 1e-6), "")
+        raise _Failed(f"my_mse is {got:.4f}, expected {want:.4f} on the {len(y)} test sequences.{hint}")
+    return (f"MSE {want:.4f} on {len(y)} sequences (in expectation 2/12 = {CONSTANT_MSE:.4f})."
+            f"{_guess_line(guess, want)}")
+
+
+@_exercise("adding-problem targets")
+def adding_targets(my_adding_targets: Any) -> str:
+    """``my_adding_targets(X) -> y`` against the targets :func:`lstm_helpers.memory_task.adding_problem` draws."""
+    X, y = adding_problem(50, 20, seed=7)
+    got = _call(my_adding_targets, "my_adding_targets(X)", X.copy())
+    first = np.array([row[np.flatnonzero(marks)[0]] for row, marks in zip(X[:, :, 0], X[:, :, 1], strict=True)])
+    mistakes = {"the sum of all values, not only the two marked ones": X[:, :, 0].sum(axis=1),
+                "the sum of the markers, not of the marked values": X[:, :, 1].sum(axis=1),
+                "only the first marked value; the target adds both": first}
+    _same(np.ravel(_array(got, "my_adding_targets(X)")), y, "my_adding_targets(X)", mistakes, rtol=1e-5)
+    return "the targets of 50 seeded sequences (T = 20) match adding_problem's."
+
+
+@_exercise("longest delay solved")
+def longest_solved(my_threshold: Any, my_longest: Any, runs: list) -> str:
+    """An open experiment: per cell, the longest delay T whose mean test MSE (Keras's initialisation) is below ``my_threshold``."""
+    threshold = _number(my_threshold, "my_threshold")
+    if not 0 < threshold < CONSTANT_MSE:
+        raise _Failed(f"my_threshold must lie between 0 and the constant answer's {CONSTANT_MSE:.4f}, got {threshold:g}")
+    answers = _mapping(my_longest, "my_longest")
+    mses: dict[str, dict[int, list[float]]] = {}
+    for r in runs:
+        if r.forget_bias is None:  # Keras's default initialisation; the bias sweep is another question
+            mses.setdefault(r.cell, {}).setdefault(int(r.delay), []).append(float(r.test_mse))
+    for cell, by_delay in mses.items():
+        if cell not in answers:
+            raise _Failed(f"my_longest has no entry for {cell!r} (the cells are {', '.join(mses)})")
+        solved = [T for T, values in by_delay.items() if np.mean(values) < threshold]
+        want = max(solved) if solved else None
+        if answers[cell] != want:
+            raise _Failed(f"my_longest[{cell!r}] is {answers[cell]!r}, expected {want!r}: the longest T whose mean "
+                          f"test MSE over the seeds is below {threshold:g} (None if no T is). Mean MSE per T: "
+                          + ", ".join(f"{T}: {np.mean(v):.4f}" for T, v in sorted(by_delay.items())))
+    shown = ", ".join(f"{cell} {T}" for cell, T in answers.items() if cell in mses)
+    return f"below an MSE of {threshold:.4g}, the longest delays solved are: {shown}."
