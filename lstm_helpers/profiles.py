@@ -59,18 +59,20 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
     # train_tickers / wf_tickers None: resolved from tickers by resolve_tickers below.
     "experiments": {
         "quick": {"train_tickers": None, "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
-                  "max_epochs_variants": 1, "account_seeds": [0], "workers": None},
+                  "max_epochs_variants": 1, "account_seeds": [0], "account_file_model": False, "workers": None},
         "standard": {"train_tickers": None, "seeds": [0, 1], "epochs_default": 50,
-                     "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2], "workers": None},
+                     "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2],
+                     "account_file_model": True, "workers": None},
         "full": {"train_tickers": None, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
                  "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2, 3, 4],
-                 "workers": None},
+                 "account_file_model": True, "workers": None},
     },
     # multi_step: the strategies of lstm_helpers.multi_step on every ticker (quick: the first), horizons 1..20.
     "multi_step": {
-        p: {"train_tickers": None, "horizon": 20, "direct_horizons": [5, 20], "units": 32, "epochs": epochs,
+        p: {"train_tickers": None, "horizon": 20, "direct_horizons": direct, "units": 32, "epochs": epochs,
             "seeds": seeds, "coverages": [0.8, 0.95], "workers": None}
-        for p, epochs, seeds in (("quick", 2, [0]), ("standard", 30, [0, 1, 2]), ("full", 30, [0, 1, 2, 3, 4]))
+        for p, epochs, seeds, direct in (("quick", 2, [0], [20]), ("standard", 30, [0, 1, 2], [5, 20]),
+                                         ("full", 30, [0, 1, 2, 3, 4], [5, 20]))
     },
     "literature_walkforward": {
         p: {"train_tickers": None, "wf_tickers": None, "fold_years": None, "folds": folds, "seeds": seeds,

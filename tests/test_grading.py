@@ -73,7 +73,7 @@ def test_a_notebook_that_loops_is_stopped_and_named(tmp_path):
     loops["cells"].insert(3, {"cell_type": "code", "id": "loop", "metadata": {}, "execution_count": None,
                               "outputs": [], "source": "while True:\n    pass\n"})
     _write(tmp_path / "in" / "frank" / LESSON, loops)
-    table = grading.grade(tmp_path / "in", tmp_path / "out", grading.Limits(seconds=20))
+    table = grading.grade(tmp_path / "in", tmp_path / "out", grading.Limits(seconds=10))
     assert list(table["status"]) == ["not graded"] and "time limit" in table["message"].iloc[0]
 
 
