@@ -284,6 +284,34 @@ def test_step_backward_names_the_gate_block():
     fails(checks.step_backward(wrong_forget), "gradient 'kernel', the forget gate's columns")
 
 
+def test_backward_through_time():
+    from lstm_helpers.numpy_lstm import lstm_step_backward
+
+    passes(checks.backward_through_time(run_answer("03_learning", 2, lstm_step_backward=lstm_step_backward)
+                                        ["my_lstm_backward"]))
+    not_done(checks.backward_through_time(run_answer("03_learning", 2, placeholder=True)["my_lstm_backward"]))
+
+    def bptt(carry_h=True, carry_c=True, add=True, forward=False):
+        def backward(dh_seq, caches):
+            N, T, H = dh_seq.shape
+            grads = dict.fromkeys(("kernel", "recurrent_kernel", "bias"), 0.0)
+            dx, dh_next, dc = [None] * T, np.zeros((N, H)), np.zeros((N, H))
+            for t in (range(T) if forward else reversed(range(T))):
+                g = lstm_step_backward(dh_seq[:, t] + (dh_next if carry_h else 0), dc if carry_c else 0 * dc,
+                                       caches[t])
+                for k in grads:
+                    grads[k] = grads[k] + g[k] if add else g[k]
+                dx[t], dh_next, dc = g["x"], g["h_prev"], g["c_prev"]
+            return {"x": np.stack(dx, axis=1), **grads}
+        return backward
+    passes(checks.backward_through_time(bptt()))
+    fails(checks.backward_through_time(bptt(carry_h=False)), "dh from step t + 1 is not added")
+    fails(checks.backward_through_time(bptt(carry_c=False)), "dc is not carried back")
+    fails(checks.backward_through_time(bptt(forward=True)), "from the last step to the first")
+    fails(checks.backward_through_time(bptt(add=False)), "not summed over the steps")
+    fails(checks.backward_through_time(lambda dh, caches: [1, 2]), "must return a dict")
+
+
 def _one_sided(f, a, eps=1e-6):
     grad = np.zeros_like(a)
     for idx in np.ndindex(a.shape):
@@ -296,10 +324,10 @@ def _one_sided(f, a, eps=1e-6):
 
 
 def test_numerical_gradient_check():
-    passes(checks.numerical_gradient_check(run_answer("03_learning", 2)["my_numerical_gradient"]))
-    not_done(checks.numerical_gradient_check(run_answer("03_learning", 2, placeholder=True)["my_numerical_gradient"]))
+    passes(checks.numerical_gradient_check(run_answer("03_learning", 3)["my_numerical_gradient"]))
+    not_done(checks.numerical_gradient_check(run_answer("03_learning", 3, placeholder=True)["my_numerical_gradient"]))
     fails(checks.numerical_gradient_check(_one_sided), "one-sided")
-    solution = run_answer("03_learning", 2)["my_numerical_gradient"]
+    solution = run_answer("03_learning", 3)["my_numerical_gradient"]
     fails(checks.numerical_gradient_check(lambda f, a, eps: 2 * solution(f, a, eps)), "twice the gradient")
 
     def no_restore(f, a, eps):
@@ -346,9 +374,9 @@ def test_forget_bias_sweep():
         return q
 
     context = {"lstm_with": lstm_with, "x_window": x_window, "input_gradient_norms": input_gradient_norms}
-    ns = run_answer("03_learning", 3, **context)
+    ns = run_answer("03_learning", 4, **context)
     passes(checks.forget_bias_sweep(ns["my_ratios"], x_window, H))
-    not_done(checks.forget_bias_sweep(run_answer("03_learning", 3, placeholder=True, **context)["my_ratios"],
+    not_done(checks.forget_bias_sweep(run_answer("03_learning", 4, placeholder=True, **context)["my_ratios"],
                                       x_window, H))
     inverted = {b: 1 / r for b, r in ns["my_ratios"].items()}
     fails(checks.forget_bias_sweep(inverted, x_window, H), "Oldest first")
@@ -356,6 +384,23 @@ def test_forget_bias_sweep():
 
 
 # ---------------------------------------------------------------- the memory lesson
+
+
+def test_global_norm_clip():
+    from lstm_helpers.numpy_lstm import clip_global_norm
+
+    passes(checks.global_norm_clip(run_answer("04_memory", 3)["my_clip"]))
+    passes(checks.global_norm_clip(clip_global_norm))
+    not_done(checks.global_norm_clip(run_answer("04_memory", 3, placeholder=True)["my_clip"]))
+    norm = lambda g: float(np.sqrt(sum(float((v**2).sum()) for v in g.values())))  # noqa: E731
+    fails(checks.global_norm_clip(lambda g, m: ({k: v * min(1, m / np.linalg.norm(v)) for k, v in g.items()}, norm(g))),
+          "each array is capped on its own")
+    fails(checks.global_norm_clip(lambda g, m: ({k: v * m / norm(g) for k, v in g.items()}, norm(g))),
+          "scaled even when its norm is below")
+    fails(checks.global_norm_clip(lambda g, m: ({k: np.clip(v, -m, m) for k, v in g.items()}, norm(g))), "np.clip")
+    fails(checks.global_norm_clip(lambda g, m: (clip_global_norm(g, m)[0], float(np.linalg.norm(g["kernel"])))),
+          "one array's norm")
+    fails(checks.global_norm_clip(lambda g, m: clip_global_norm(g, m)[0]), "must return (clipped, norm)")
 
 
 def test_adding_targets():
@@ -382,10 +427,10 @@ def test_longest_solved():
     runs = [run("rnn", 10, 0, 0.001), run("rnn", 10, 1, 0.003), run("rnn", 60, 0, 0.16), run("rnn", 60, 1, 0.17),
             run("lstm", 10, 0, 0.0002), run("lstm", 60, 0, 0.002), run("lstm", 60, 1, 0.01),
             run("lstm", 100, 0, 0.0001, bias=5.0)]
-    ns = run_answer("04_memory", 3, runs=runs, CONSTANT_MSE=CONSTANT_MSE)
+    ns = run_answer("04_memory", 4, runs=runs, CONSTANT_MSE=CONSTANT_MSE)
     passes(checks.longest_solved(ns["my_threshold"], ns["my_longest"], runs))
     assert ns["my_longest"] == {"rnn": 10, "lstm": 60}
-    blank = run_answer("04_memory", 3, placeholder=True, runs=runs, CONSTANT_MSE=CONSTANT_MSE)
+    blank = run_answer("04_memory", 4, placeholder=True, runs=runs, CONSTANT_MSE=CONSTANT_MSE)
     not_done(checks.longest_solved(blank["my_threshold"], blank["my_longest"], runs))
     fails(checks.longest_solved(ns["my_threshold"], {"rnn": 10, "lstm": 100}, runs), "expected 60")
     fails(checks.longest_solved(0.5, ns["my_longest"], runs), "between 0 and")
@@ -754,9 +799,9 @@ def _bad_answer_cases(prices, split, runs):
                simple_moving_average=simple_moving_average)
     pulse = ns("02_lstm_cell", 2)
     gates = ns("02_lstm_cell", 4, gm=gm, data=SimpleNamespace(X_test=X), gate_trace=gate_trace)
-    ratios = ns("03_learning", 3, lstm_with=lstm_with, x_window=x_window, input_gradient_norms=input_gradient_norms)
+    ratios = ns("03_learning", 4, lstm_with=lstm_with, x_window=x_window, input_gradient_norms=input_gradient_norms)
     mse = ns("04_memory", 2, y_shown_test=y_adding)
-    longest = ns("04_memory", 3, runs=memory_runs, CONSTANT_MSE=CONSTANT_MSE)
+    longest = ns("04_memory", 4, runs=memory_runs, CONSTANT_MSE=CONSTANT_MSE)
     shifts = ns("05_keras_model", 4, runs={"default": SimpleNamespace(predictions=forecast)}, high=high,
                 data=SimpleNamespace(test_dates=test_dates))
     spread = ns("06_experiments", 1, runs=runs)
@@ -785,8 +830,11 @@ def _bad_answer_cases(prices, split, runs):
         "report_model": (checks.report_model, ns("05_keras_model", 2, keras=__import__("lstm_helpers.tf_quiet",
                                                                                      fromlist=["x"]).keras)
                          ["my_report_model"], True),
+        "backward_through_time": (checks.backward_through_time, ns("03_learning", 2, lstm_step_backward=__import__(
+            "lstm_helpers.numpy_lstm", fromlist=["x"]).lstm_step_backward)["my_lstm_backward"], True),
+        "global_norm_clip": (checks.global_norm_clip, ns("04_memory", 3)["my_clip"], True),
         "step_backward": (checks.step_backward, ns("03_learning", 1)["my_step_backward"], True),
-        "numerical_gradient_check": (checks.numerical_gradient_check, ns("03_learning", 2)["my_numerical_gradient"],
+        "numerical_gradient_check": (checks.numerical_gradient_check, ns("03_learning", 3)["my_numerical_gradient"],
                                      True),
         "forget_bias_sweep": (lambda a: checks.forget_bias_sweep(a, x_window, H), ratios["my_ratios"], False),
         "adding_targets": (checks.adding_targets, ns("04_memory", 1)["my_adding_targets"], True),

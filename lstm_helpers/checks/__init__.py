@@ -23,7 +23,12 @@ from lstm_helpers.checks.baselines import mase_function, moving_average, persist
 from lstm_helpers.checks.data import date_split, other_split, share_above_training_max
 from lstm_helpers.checks.experiments import dm_statistic, seed_spread, significant_wins
 from lstm_helpers.checks.keras_model import gru_params, leak_free_windows, report_model, shift_rmse
-from lstm_helpers.checks.learning import forget_bias_sweep, numerical_gradient_check, step_backward
+from lstm_helpers.checks.learning import (
+    backward_through_time,
+    forget_bias_sweep,
+    numerical_gradient_check,
+    step_backward,
+)
 from lstm_helpers.checks.literature_walkforward import chronological_split, fold_up_shares
 from lstm_helpers.checks.lstm_cell import (
     gate_means,
@@ -32,7 +37,7 @@ from lstm_helpers.checks.lstm_cell import (
     step_forward,
     toy_cell_states,
 )
-from lstm_helpers.checks.memory import adding_targets, constant_answer_mse, longest_solved
+from lstm_helpers.checks.memory import adding_targets, constant_answer_mse, global_norm_clip, longest_solved
 from lstm_helpers.checks.multi_step import best_strategy, horizon_growth, recursive_loop
 
-__all__ = ["FAILED", "NOT_DONE", "PASSED", "Result", "adding_targets", "best_strategy", "chronological_split", "constant_answer_mse", "date_split", "dm_statistic", "fold_up_shares", "forget_bias_sweep", "gate_means", "gru_params", "horizon_growth", "leak_free_windows", "longest_solved", "mase_function", "moving_average", "numerical_gradient_check", "other_split", "persistence_rmse", "pulse_bias", "recursive_loop", "report_model", "seed_spread", "sequence_forward", "share_above_training_max", "shift_rmse", "significant_wins", "sma_sweep", "step_backward", "step_forward", "toy_cell_states"]
+__all__ = ["FAILED", "NOT_DONE", "PASSED", "Result", "adding_targets", "backward_through_time", "best_strategy", "chronological_split", "constant_answer_mse", "date_split", "dm_statistic", "fold_up_shares", "forget_bias_sweep", "gate_means", "global_norm_clip", "gru_params", "horizon_growth", "leak_free_windows", "longest_solved", "mase_function", "moving_average", "numerical_gradient_check", "other_split", "persistence_rmse", "pulse_bias", "recursive_loop", "report_model", "seed_spread", "sequence_forward", "share_above_training_max", "shift_rmse", "significant_wins", "sma_sweep", "step_backward", "step_forward", "toy_cell_states"]

@@ -168,3 +168,51 @@ def forget_bias_sweep(my_ratios: Any, x_window: np.ndarray, units: int) -> str:
                           f"x_window).{hint}")
     shown = ", ".join(f"b={b:g}: {r:.3g}" for b, r in sorted(ratios.items()))
     return f"{len(ratios)} biases measured ({shown})."
+
+
+@_exercise("backpropagation through time")
+def backward_through_time(my_lstm_backward: Any) -> str:
+    """``my_lstm_backward(dh_seq, caches) -> dict`` (x, kernel, recurrent_kernel, bias) against :func:`lstm_backward`."""
+    from lstm_helpers.numpy_lstm import lstm_backward, lstm_forward
+
+    rng = np.random.default_rng(17)
+    N, T, D, H = 3, 5, 2, 4
+    x = rng.normal(size=(N, T, D))
+    params = {"kernel": rng.normal(size=(D, 4 * H)), "recurrent_kernel": rng.normal(size=(H, 4 * H)) * 0.5,
+              "bias": rng.normal(size=4 * H)}
+    h, c, caches = np.zeros((N, H)), np.zeros((N, H)), []
+    for t in range(T):
+        h, c, step = lstm_step_forward(x[:, t], h, c, **params)
+        caches.append(step)
+    dh_seq = rng.normal(size=(N, T, H))
+    where = "my_lstm_backward(dh_seq, caches)"
+    got = _call(my_lstm_backward, where, dh_seq.copy(), [{k: v.copy() for k, v in s.items()} for s in caches])
+    if not isinstance(got, Mapping):
+        raise _Failed(f"{where} must return a dict with keys x, kernel, recurrent_kernel, bias; got "
+                      f"{type(got).__name__}")
+    want = lstm_backward(dh_seq, lstm_forward(x, **params)[1])
+
+    def loop(carry_h: bool = True, carry_c: bool = True, add: bool = True, forward: bool = False) -> dict:
+        grads = {k: np.zeros_like(v) for k, v in params.items()} | {"x": np.zeros_like(x)}
+        dh_next, dc = np.zeros((N, H)), np.zeros((N, H))
+        for t in (range(T) if forward else reversed(range(T))):
+            g = lstm_step_backward(dh_seq[:, t] + (dh_next if carry_h else 0), dc if carry_c else 0 * dc, caches[t])
+            for k in params:
+                grads[k] = grads[k] + g[k] if add else g[k]
+            grads["x"][:, t] = g["x"]
+            dh_next, dc = g["h_prev"], g["c_prev"]
+        return grads
+
+    mistakes = {
+        "x": {"dh from step t + 1 is not added to step t's: dH_t = dh_seq[:, t] + the h_prev gradient of step t + 1":
+              loop(carry_h=False)["x"],
+              "dc is not carried back: each step gets the c_prev gradient of the step after it": loop(carry_c=False)["x"],
+              "the steps run forward; backpropagation runs from the last step to the first": loop(forward=True)["x"]},
+        "kernel": {"the weight gradients are not summed over the steps (the weights are shared by every step)":
+                   loop(add=False)["kernel"]},
+    }
+    for key in ("x", "kernel", "recurrent_kernel", "bias"):
+        if key not in got:
+            raise _Failed(f"{where} has no gradient {key!r}")
+        _same(got[key], want[key], f"gradient {key!r}", mistakes.get(key))
+    return f"the gradients of x, kernel, recurrent_kernel and bias over {T} steps match lstm_backward."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from lstm_helpers.checks._shared import (
     _number,
     _rtol_for,
     _same,
+    _show,
 )
 from lstm_helpers.memory_task import CONSTANT_MSE, adding_problem
 
@@ -71,3 +73,39 @@ def longest_solved(my_threshold: Any, my_longest: Any, runs: list) -> str:
                           + ", ".join(f"{T}: {np.mean(v):.4f}" for T, v in sorted(by_delay.items())))
     shown = ", ".join(f"{cell} {T}" for cell, T in answers.items() if cell in mses)
     return f"below an MSE of {threshold:.4g}, the longest delays solved are: {shown}."
+
+
+@_exercise("clipping by global norm")
+def global_norm_clip(my_clip: Any) -> str:
+    """``my_clip(grads, max_norm) -> (clipped, norm)`` against :func:`lstm_helpers.numpy_lstm.clip_global_norm`."""
+    from lstm_helpers.numpy_lstm import clip_global_norm
+
+    rng = np.random.default_rng(21)
+    grads = {"kernel": rng.normal(size=(2, 8)) * 3, "recurrent_kernel": rng.normal(size=(2, 8)), "bias": rng.normal(size=8)}
+    lines = []
+    for max_norm in (1.0, 100.0):  # the first caps the gradient, the second leaves it alone
+        where = f"my_clip(grads, {max_norm:g})"
+        out = _call(my_clip, where, {k: v.copy() for k, v in grads.items()}, max_norm)
+        if not isinstance(out, tuple | list) or len(out) != 2 or not isinstance(out[0], Mapping):
+            raise _Failed(f"{where} must return (clipped, norm): a dict of arrays and the norm before clipping")
+        want, norm = clip_global_norm(grads, max_norm)
+        got_norm = _number(out[1], f"the norm returned by {where}")
+        if abs(got_norm - norm) > _rtol_for(out[1], 1e-9) * norm:
+            per_array = max(float(np.linalg.norm(g)) for g in grads.values())
+            hint = (" That is one array's norm: the global norm is the square root of the sum of the squares of "
+                    "every array together." if abs(got_norm - per_array) < 1e-9 * per_array else "")
+            raise _Failed(f"{where} returns the norm {_show(got_norm)}, expected {_show(norm)}.{hint}")
+        each = {k: g * min(1.0, max_norm / float(np.linalg.norm(g))) for k, g in grads.items()}
+        always = {k: g * max_norm / norm for k, g in grads.items()}
+        for key in grads:
+            if key not in out[0]:
+                raise _Failed(f"{where}: the clipped gradient has no {key!r}")
+            mistakes = {"each array is capped on its own (Keras's clipnorm); scale every array by the same factor, "
+                        "min(1, max_norm / global norm)": each[key],
+                        "the gradient is scaled even when its norm is below max_norm: the factor is "
+                        "min(1, max_norm / norm)": always[key],
+                        "the values are cut at ±max_norm (np.clip): that changes the step's direction":
+                        np.clip(grads[key], -max_norm, max_norm)}
+            _same(out[0][key], want[key], f"{where}[{key!r}]", mistakes)
+        lines.append(f"norm {norm:.3g} {'clipped to' if norm > max_norm else 'left, under'} {max_norm:g}")
+    return "; ".join(lines) + ": as clip_global_norm."
