@@ -53,7 +53,8 @@ Running, publishing and teaching the course
 - :mod:`lstm_helpers.runner`        executing the lessons with papermill
 - :mod:`lstm_helpers.course`        the command line behind ``make course``
 - :mod:`lstm_helpers.publishing`    publishing a standard run: the results and the notebooks
-- :mod:`lstm_helpers.checks`        the exercises' automatic checks
+- :mod:`lstm_helpers.checks`        the exercises' automatic checks (a package: one module per lesson)
+- :mod:`lstm_helpers.grading`       grading a class: every learner copy run, its checks tabulated
 - :mod:`lstm_helpers.exercise_copies` the learner copies of the lessons
 - :mod:`lstm_helpers.plots`         plots drawn more than once
 - :mod:`lstm_helpers.source`        ``show_source``: the package's code shown in a lesson
