@@ -908,3 +908,59 @@ def test_every_check_against_the_same_bad_answers(name, kind, prices, split, run
         assert result.status == checks.FAILED, result
         text = result.message.lower()
         assert any(w in text for w in ("nan", "inf", "finite")), result
+
+
+# ---------------------------------------------------------------- the smaller holes, each planted once
+
+
+def test_the_smaller_holes_are_closed(prices, split, runs):
+    from sklearn.model_selection import train_test_split as tts
+
+    # a split with no data is named as such
+    ns = run_answer("00_data", 3, prices=prices, split=split, T="High", range_table=range_table)
+    fails(checks.other_split(("2017", "2018", "2019"), ns["my_other_share"], prices, "High"), "no test days in 2018")
+    fails(checks.other_split(("1990", "1991", "1991"), ns["my_other_share"], prices, "High"), "no training days")
+    # (mean, NaN) over several seeds is refused; over one seed NaN says "no spread"
+    spread = run_answer("06_experiments", 1, runs=runs)
+    nan_std = {t: (m, float("nan")) for t, (m, _) in spread["my_spread"].items()}
+    fails(checks.seed_spread(spread["my_model"], nan_std, runs), "must be a finite number")
+    # a Series is as good as a dict, a list as good as a tuple
+    share = run_answer("00_data", 2, prices=prices, split=split, T="High")
+    passes(checks.share_above_training_max(pd.Series(share["my_share"]), prices, split, "High"))
+    passes(checks.date_split(lambda s, a, b, c: [s.loc[:a], s.loc[b:c]]))
+    # the right days with the wrong prices
+    fails(checks.date_split(lambda s, a, b, c: (s.loc[:a] * 1.01, s.loc[b:c])), "the train part's prices")
+    # N = 1 is persistence, not a moving average to sweep
+    fails(checks.sma_sweep("AAA", {1: 1.0, 2: 1.0, 3: 1.0}, prices, split, "High"), "N >= 2")
+    # the bound the hint gives is one that passes
+    r = fails(checks.pulse_bias("f", 5.19), "fades below 90%", "5.20 to two decimals")
+    assert "b >= 5.192" in r.message
+    passes(checks.pulse_bias("f", 5.20))
+    # train_test_split's order is named
+    fails(checks.chronological_split(lambda X, y, f: tts(X, y, train_size=f, shuffle=False)), "train_test_split's order")
+    # a count that two mistakes give names both
+    tied = runs.copy()
+    tied["dm_p"] = np.where(tied["dm_vs_persistence"] < 0, 0.5, tied["dm_p"])  # no better run is significant
+    better, significant = int((tied["dm_vs_persistence"] < 0).sum()), int((tied["dm_p"] < 0.05).sum())
+    if better == significant:
+        fails(checks.significant_wins(better, tied), "lower loss, significant or not", "or you counted")
+
+
+def test_leak_free_windows_names_a_scaler_refitted_on_the_test_part_and_a_test_past_its_end():
+    from sklearn.preprocessing import MinMaxScaler
+
+    def refit(series, train_end, test_start, test_end, window):
+        X_train, y_train, X_test, y_test = _windows()(series, train_end, test_start, test_end, window)
+        values = series.loc[:test_end].to_numpy().reshape(-1, 1)
+        n_train = len(series.loc[:train_end])
+        train_scaler = MinMaxScaler().fit(values[:n_train])
+        scaled = np.concatenate([train_scaler.transform(values[:n_train]),
+                                 MinMaxScaler().fit(values[n_train:]).transform(values[n_train:])]).ravel()
+        X = np.stack([scaled[k: k + window] for k in range(len(scaled) - window)])[..., None]
+        y = scaled[window:]
+        return X_train, y_train, X[len(y_train):], y[len(y_train):]
+    fails(checks.leak_free_windows(refit), "fitted on the test days")
+
+    def no_cut(series, train_end, test_start, test_end, window):
+        return _windows()(series, train_end, test_start, None, window)
+    fails(checks.leak_free_windows(no_cut), "runs past test_end")

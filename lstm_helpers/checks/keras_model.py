@@ -29,7 +29,7 @@ def leak_free_windows(my_windows: Any) -> str:
     """``my_windows(series, train_end, test_start, test_end, window)`` against :func:`report_windows`."""
     from sklearn.preprocessing import MinMaxScaler
 
-    series = _walk(1100, seed=21, start="2013-06-03")  # runs into 2017-10: a builder must cut at test_end
+    series = _walk(1200, seed=21, start="2013-06-03")  # runs into 2018: a builder must cut at test_end
     window = 10
     where = f"my_windows(series, '2016', '2017', '2017', {window})"
     out = _call(my_windows, where, series.copy(), "2016", "2017", "2017", window)
