@@ -59,13 +59,14 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
     # train_tickers / wf_tickers None: resolved from tickers by resolve_tickers below.
     "experiments": {
         "quick": {"train_tickers": None, "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
-                  "max_epochs_variants": 1, "account_seeds": [0], "account_file_model": False, "workers": None},
+                  "max_epochs_variants": 1, "account_seeds": [0], "account_file_model": False,
+                  "account_models": ["LSTM default"], "workers": None},
         "standard": {"train_tickers": None, "seeds": [0, 1], "epochs_default": 50,
                      "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2],
-                     "account_file_model": True, "workers": None},
+                     "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None},
         "full": {"train_tickers": None, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
                  "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2, 3, 4],
-                 "account_file_model": True, "workers": None},
+                 "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None},
     },
     # multi_step: the strategies of lstm_helpers.multi_step on every ticker (quick: the first), horizons 1..20.
     "multi_step": {

@@ -950,7 +950,7 @@ def test_leak_free_windows_names_a_scaler_refitted_on_the_test_part_and_a_test_p
     from sklearn.preprocessing import MinMaxScaler
 
     def refit(series, train_end, test_start, test_end, window):
-        X_train, y_train, X_test, y_test = _windows()(series, train_end, test_start, test_end, window)
+        X_train, y_train, _, _ = _windows()(series, train_end, test_start, test_end, window)
         values = series.loc[:test_end].to_numpy().reshape(-1, 1)
         n_train = len(series.loc[:train_end])
         train_scaler = MinMaxScaler().fit(values[:n_train])
