@@ -238,6 +238,9 @@ def test_sequence_forward():
     fails(checks.sequence_forward(loop(swap=True)), "h and c are swapped")
     fails(checks.sequence_forward(loop(reverse=True)), "time runs forward")
     fails(checks.sequence_forward(lambda x, k, r, b: lstm_forward(x, k, r, b)[0][:, -1]), "only the last step")
+    fails(checks.sequence_forward(lambda x, k, r, b: lstm_forward(x, k, r, b)), "returned a pair")
+    fails(checks.sequence_forward(lambda x, k, r, b: np.asarray(lstm_forward(x, k, r, b)[0]).transpose(1, 0, 2)),
+          "the time axis comes second")
 
 
 # ---------------------------------------------------------------- the learning lesson
@@ -310,6 +313,8 @@ def test_backward_through_time():
     fails(checks.backward_through_time(bptt(forward=True)), "from the last step to the first")
     fails(checks.backward_through_time(bptt(add=False)), "not summed over the steps")
     fails(checks.backward_through_time(lambda dh, caches: [1, 2]), "must return a dict")
+    time_first = lambda dh, caches: {**bptt()(dh, caches), "x": bptt()(dh, caches)["x"].transpose(1, 0, 2)}  # noqa: E731
+    fails(checks.backward_through_time(time_first), "the time axis comes second")
 
 
 def _one_sided(f, a, eps=1e-6):
@@ -401,6 +406,8 @@ def test_global_norm_clip():
     fails(checks.global_norm_clip(lambda g, m: (clip_global_norm(g, m)[0], float(np.linalg.norm(g["kernel"])))),
           "one array's norm")
     fails(checks.global_norm_clip(lambda g, m: clip_global_norm(g, m)[0]), "must return (clipped, norm)")
+    fails(checks.global_norm_clip(lambda g, m: (clip_global_norm(g, m)[0], min(clip_global_norm(g, m)[1], m))),
+          "the norm after clipping")
 
 
 def test_adding_targets():
@@ -499,6 +506,18 @@ def test_report_model():
     fails(checks.report_model(built(dense=2)), "Dense(1)")
     fails(checks.report_model(built(sequences=(True, True, False))), "four LSTM(50)")
     fails(checks.report_model(lambda window: "a model"), "must return a Keras model")
+    passes(checks.report_model(built(loss=keras.losses.MeanSquaredError())))  # a loss object is a right answer
+    fails(checks.report_model(lambda window: built()(60)), "(60, 1) and (60, 1)")  # the window written in
+
+    def no_input(window):
+        m = keras.Sequential()
+        for k in range(4):
+            m.add(keras.layers.LSTM(50, return_sequences=k < 3))
+            m.add(keras.layers.Dropout(0.2))
+        m.add(keras.layers.Dense(1))
+        m.compile(optimizer="rmsprop", loss="mean_squared_error")
+        return m
+    fails(checks.report_model(no_input), "keras.Input((window, 1))")
 
 
 def test_gru_params():

@@ -127,6 +127,7 @@ def report_model(my_report_model: Any) -> str:
 
     try:
         model = _call(my_report_model, "my_report_model(60)", 60)
+        other = _call(my_report_model, "my_report_model(30)", 30)
     except _Failed as why:
         if "expected ndim=3" in str(why):  # an LSTM fed the last state of the one before
             raise _Failed(f"{why}. Hint: an LSTM that feeds another LSTM must pass on the whole sequence "
@@ -153,14 +154,19 @@ def report_model(my_report_model: Any) -> str:
         raise _Failed(f"the dropout rates are {rates}; the report's default model drops 0.2 after every LSTM")
     if layers[-1].units != 1:
         raise _Failed(f"the last layer has {layers[-1].units} units; one forecast per window needs Dense(1)")
-    shape = tuple(model.inputs[0].shape[1:]) if model.inputs else None
-    if shape != (60, 1):
-        raise _Failed(f"the model reads inputs of shape {shape}; a window is (60, 1): 60 days of one price")
+    try:
+        shapes = [tuple(m.inputs[0].shape[1:]) for m in (model, other)]
+    except (AttributeError, ValueError, IndexError, TypeError):
+        raise _Failed("the model has no input shape: start it from keras.Input((window, 1))") from None
+    if shapes != [(60, 1), (30, 1)]:
+        raise _Failed(f"my_report_model(60) and my_report_model(30) read inputs of shapes {shapes[0]} and "
+                      f"{shapes[1]}; a window is (window, 1): `window` days of one price")
     if not model.compiled or model.optimizer is None:
         raise _Failed("the model is not compiled: model.compile(optimizer='rmsprop', loss='mean_squared_error')")
     if type(model.optimizer).__name__ != "RMSprop":
         raise _Failed(f"the optimizer is {type(model.optimizer).__name__}; the report compiles with 'rmsprop'")
-    loss = model.loss if isinstance(model.loss, str) else getattr(model.loss, "__name__", str(model.loss))
+    loss = model.loss if isinstance(model.loss, str) else (
+        getattr(model.loss, "name", None) or getattr(model.loss, "__name__", str(model.loss)))
     if loss not in ("mean_squared_error", "mse"):
         raise _Failed(f"the loss is {loss!r}; the report minimises 'mean_squared_error'")
     reference = DEFAULT.build(window=60, n_features=1).count_params()

@@ -214,5 +214,8 @@ def backward_through_time(my_lstm_backward: Any) -> str:
     for key in ("x", "kernel", "recurrent_kernel", "bias"):
         if key not in got:
             raise _Failed(f"{where} has no gradient {key!r}")
+        if key == "x" and np.shape(got[key]) == (T, N, D):
+            raise _Failed(f"gradient 'x' has shape {np.shape(got[key])}, (T, N, D): the time axis comes second, "
+                          "np.stack(dx, axis=1)")
         _same(got[key], want[key], f"gradient {key!r}", mistakes.get(key))
     return f"the gradients of x, kernel, recurrent_kernel and bias over {T} steps match lstm_backward."

@@ -178,7 +178,13 @@ def sequence_forward(my_lstm_forward: Any) -> str:
         seq = np.stack(out, axis=1)
         return seq[:, ::-1] if reverse else seq
 
+    if isinstance(got, tuple | list) and len(got) == 2 and np.shape(got[0]) == want.shape:
+        raise _Failed(f"{where} returned a pair, as lstm_forward does; return only the hidden states, shape "
+                      f"(N, T, H) = {want.shape}")
     got_array = _array(got, where, finite=True)
+    if got_array.shape == (T, N, H):
+        raise _Failed(f"{where} has shape {got_array.shape}, (T, N, H): the time axis comes second, "
+                      "np.stack(states, axis=1)")
     if got_array.shape == (N, H):
         raise _Failed(f"{where} has shape {got_array.shape}: only the last step's state. Return every step's "
                       f"hidden state, shape (N, T, H) = {want.shape}, as return_sequences=True does")

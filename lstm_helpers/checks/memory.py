@@ -93,7 +93,9 @@ def global_norm_clip(my_clip: Any) -> str:
         if abs(got_norm - norm) > _rtol_for(out[1], 1e-9) * norm:
             per_array = max(float(np.linalg.norm(g)) for g in grads.values())
             hint = (" That is one array's norm: the global norm is the square root of the sum of the squares of "
-                    "every array together." if abs(got_norm - per_array) < 1e-9 * per_array else "")
+                    "every array together." if abs(got_norm - per_array) < 1e-9 * per_array else
+                    " That is the norm after clipping: return the one before." if abs(got_norm - min(norm, max_norm))
+                    < 1e-9 * max_norm else "")
             raise _Failed(f"{where} returns the norm {_show(got_norm)}, expected {_show(norm)}.{hint}")
         each = {k: g * min(1.0, max_norm / float(np.linalg.norm(g))) for k, g in grads.items()}
         always = {k: g * max_norm / norm for k, g in grads.items()}
