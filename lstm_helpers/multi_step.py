@@ -32,8 +32,8 @@ from lstm_helpers.periods import Split
 from lstm_helpers.training import TrainJob
 
 __all__ = ["KINDS", "STRATEGIES", "HorizonData", "MultiStepConfig", "baseline_paths", "daily_volatility",
-           "horizon_rmse", "horizon_windows", "keras_step", "random_walk_rmse", "recursive_paths", "settled_rate",
-           "strategy_configs", "strategy_forecasts", "strategy_job"]
+           "horizon_rmse", "horizon_windows", "keras_step", "mean_daily_change", "random_walk_rmse",
+           "recursive_paths", "settled_rate", "strategy_configs", "strategy_forecasts", "strategy_job"]
 
 STRATEGIES: tuple[str, ...] = ("recursive", "direct", "multi-output", "encoder-decoder")
 
@@ -283,6 +283,17 @@ def strategy_forecasts(data: HorizonData, configs: dict, results: dict) -> dict[
             out[name] = data.parts(prices)
     out["direct"] = data.parts(direct)
     return {name: out[name] for name in STRATEGIES}
+
+
+def mean_daily_change(series: pd.Series, train_end: str) -> float:
+    """The training years' mean relative daily change, ``mean(p[t] / p[t-1] - 1)``: the rate :func:`baseline_paths`' drift grows by.
+
+    Relative, unlike :func:`lstm_helpers.benchmarks.drift`'s mean change in dollars: over
+    training years in which a price rose many-fold, a dollar step learned on the early low
+    prices is far too small at the end, while a rate is not.
+    """
+    train = series.loc[:train_end].to_numpy(dtype=float)
+    return float(np.mean(train[1:] / train[:-1] - 1.0))
 
 
 def daily_volatility(series: pd.Series, train_end: str) -> float:

@@ -27,6 +27,7 @@ import pandas as pd
 from sklearn.preprocessing import MinMaxScaler
 
 from lstm_helpers import scheduler
+from lstm_helpers.metrics import rmse
 from lstm_helpers.periods import Split
 from lstm_helpers.training import TrainJob
 from lstm_helpers.windows import WindowedData, report_windows
@@ -148,14 +149,6 @@ def split_outputs(outputs: np.ndarray, inputs: dict) -> dict:
         raise ValueError(f"{len(outputs)} outputs for {sum(sizes)} test windows")
     parts = np.split(np.asarray(outputs), np.cumsum(sizes)[:-1])
     return {key: data.to_prices(part) for (key, data), part in zip(inputs.items(), parts, strict=True)}
-
-
-def rmse(actual: np.ndarray, forecast: np.ndarray) -> float:
-    """Root mean squared error in the units of ``actual`` (the report's ``return_rmse``)."""
-    actual, forecast = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
-    if actual.shape != forecast.shape:
-        raise ValueError(f"actual {actual.shape} and forecast {forecast.shape} differ in shape")
-    return float(np.sqrt(np.mean((actual - forecast) ** 2)))
 
 
 def account_table(runs: pd.DataFrame, report: dict[tuple[str, str], float],

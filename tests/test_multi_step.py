@@ -9,53 +9,46 @@ SPLIT = Split("2016", "2017", "2017")
 
 
 @pytest.fixture(scope="module")
-def walk():
-    days = pd.bdate_range("2013-01-01", "2017-12-29")
-    rng = np.random.default_rng(5)
-    return pd.Series(50 * np.exp(np.cumsum(rng.normal(0.0002, 0.01, len(days)))), index=days, name="High")
+def data(series):  # series: the suite's seeded random walk (tests/conftest.py)
+    return ms.horizon_windows(series, SPLIT, horizon=5, window=10)
 
 
-@pytest.fixture(scope="module")
-def data(walk):
-    return ms.horizon_windows(walk, SPLIT, horizon=5, window=10)
-
-
-def test_windows_read_each_origin_and_its_next_h_days(walk, data):
-    prices, days = walk.to_numpy(), walk.index
+def test_windows_read_each_origin_and_its_next_h_days(series, data):
+    prices, days = series.to_numpy(), series.index
     k = 17  # any training window
     origin = int(np.searchsorted(days, days[9 + k]))  # training origins start at window - 1
     assert np.allclose(data.X_train[k, :, 0], (prices[origin - 9: origin + 1] / prices[origin] - 1) / data.scale)
     assert np.allclose(data.Y_train[k], (prices[origin + 1: origin + 6] / prices[origin] - 1) / data.scale)
     assert data.X_train[k, -1, 0] == 0.0  # the origin reads as zero
-    assert data.scale == pytest.approx(np.std(np.diff(walk.loc[:"2016"].to_numpy()) / walk.loc[:"2016"].to_numpy()[:-1]))
+    assert data.scale == pytest.approx(np.std(np.diff(series.loc[:"2016"].to_numpy()) / series.loc[:"2016"].to_numpy()[:-1]))
 
 
-def test_no_target_is_shared_between_the_parts_and_the_test_starts_on_the_last_training_day(walk, data):
+def test_no_target_is_shared_between_the_parts_and_the_test_starts_on_the_last_training_day(series, data):
     n_train, n_val = len(data.X_train), len(data.X_val)
-    first_val = np.searchsorted(walk.index, pd.Timestamp("2016-01-01"))
+    first_val = np.searchsorted(series.index, pd.Timestamp("2016-01-01"))
     assert 9 + n_train - 1 + 5 < first_val  # the last training target lies before the first validation origin
-    last_train = np.searchsorted(walk.index, pd.Timestamp("2016-12-31")) - 1
+    last_train = np.searchsorted(series.index, pd.Timestamp("2016-12-31")) - 1
     assert first_val + n_val - 1 + 5 == last_train  # validation targets end on the last training day
     assert not np.isnan(data.Y_val).any() and not np.isnan(data.val_actual).any()
-    assert data.test_origins[0] == walk.loc[:"2016"].index[-1]
-    assert data.test_origins[-1] == walk.index[-2]
+    assert data.test_origins[0] == series.loc[:"2016"].index[-1]
+    assert data.test_origins[-1] == series.index[-2]
     # the last test origin knows only tomorrow; NaN exactly where the target day is past the test
     assert np.isnan(data.actual).sum(axis=0).tolist() == [0, 1, 2, 3, 4]
-    assert data.actual[0, 0] == walk.loc["2017"].iloc[0]
+    assert data.actual[0, 0] == series.loc["2017"].iloc[0]
 
 
-def test_the_test_prices_change_nothing_the_models_learn_from(walk):
-    other = walk.copy()
+def test_the_test_prices_change_nothing_the_models_learn_from(series):
+    other = series.copy()
     other.loc["2017"] *= 3.0
-    a, b = ms.horizon_windows(walk, SPLIT, 5, 10), ms.horizon_windows(other, SPLIT, 5, 10)
+    a, b = ms.horizon_windows(series, SPLIT, 5, 10), ms.horizon_windows(other, SPLIT, 5, 10)
     assert a.scale == b.scale and np.array_equal(a.X_train, b.X_train) and np.array_equal(a.Y_val, b.Y_val)
 
 
-def test_bad_series_and_splits_are_refused(walk):
+def test_bad_series_and_splits_are_refused(series):
     with pytest.raises(ValueError, match="High: horizon_windows needs a series without missing values"):
-        ms.horizon_windows(walk.where(walk.index != walk.index[50]), SPLIT)
+        ms.horizon_windows(series.where(series.index != series.index[50]), SPLIT)
     with pytest.raises(ValueError, match="every part needs some"):
-        ms.horizon_windows(walk, SPLIT, horizon=300, window=10)
+        ms.horizon_windows(series, SPLIT, horizon=300, window=10)
 
 
 def test_zero_output_is_persistence_and_parts_come_back_in_order(data):
@@ -74,6 +67,15 @@ def test_recursive_paths_append_each_forecast_as_the_newest_price(data):
     seen = []
     ms.recursive_paths(lambda X: seen.append(X[:, -2, 0].copy()) or np.full(len(X), c), data.history, 2, data.scale)
     assert np.allclose(seen[1], (data.history[:, -1] / (data.history[:, -1] * (1 + c * data.scale)) - 1) / data.scale)
+
+
+def test_drift_grows_by_the_training_years_mean_rate():
+    days = pd.bdate_range("2014-01-01", "2017-12-29")
+    grows = pd.Series(10 * 1.002 ** np.arange(len(days)), index=days, name="High")
+    assert ms.mean_daily_change(grows, "2016") == pytest.approx(0.002)
+    test_only = grows.copy()
+    test_only.loc["2017"] *= 5.0  # the test year changes nothing
+    assert ms.mean_daily_change(test_only, "2016") == ms.mean_daily_change(grows, "2016")
 
 
 def test_settled_rate_reads_the_growth_a_path_ends_on():

@@ -78,12 +78,6 @@ def test_one_job_predicts_every_window_set_and_the_outputs_are_cut_back(stocks):
         ra.split_outputs(persistence_outputs[:-1], inputs)
 
 
-def test_rmse_is_the_reports_and_refuses_mismatched_shapes():
-    assert ra.rmse(np.array([1.0, 2.0]), np.array([1.0, 4.0])) == pytest.approx(np.sqrt(2.0))
-    with pytest.raises(ValueError, match="differ in shape"):
-        ra.rmse(np.ones(3), np.ones((3, 1)))
-
-
 def test_account_table_says_where_the_report_lies_within_the_seeds():
     runs = pd.DataFrame({"hypothesis": ["h"] * 4 + ["per stock"], "model": ["m"] * 5,
                          "ticker": ["A", "A", "A", "B", "Z"], "seed": [0, 1, 2, 0, 0],

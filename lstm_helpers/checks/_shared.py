@@ -135,24 +135,31 @@ def _array(value: Any, name: str, finite: bool = False) -> np.ndarray:
     return out
 
 
+def _coarse_eps(answer: Any) -> float:
+    """The machine epsilon of the answer's float type when it is coarser than float64 (float32: 1.2e-7), else 0.
+
+    A list or tuple counts by the type NumPy gives it.
+    """
+    dtype = getattr(answer, "dtype", None)
+    if dtype is None and isinstance(answer, list | tuple) and answer:
+        dtype = np.asarray(answer).dtype
+    if dtype is not None and np.issubdtype(dtype, np.floating) and np.finfo(dtype).eps > np.finfo(float).eps:
+        return float(np.finfo(dtype).eps)
+    return 0.0
+
+
 def _rtol_for(raw: Any, rtol: float) -> float:
     """``rtol`` widened for a learner's number held in a lower-precision float (float32: about 7 digits)."""
-    dtype = getattr(raw, "dtype", None)
-    if dtype is not None and np.issubdtype(dtype, np.floating) and np.finfo(dtype).eps > np.finfo(float).eps:
-        return max(rtol, 100 * float(np.finfo(dtype).eps))
-    return rtol
+    return max(rtol, 100 * _coarse_eps(raw))
 
 
 def _tolerances(got: Any, expected: np.ndarray, rtol: float, atol: float) -> tuple[float, float]:
-    """``rtol, atol`` widened to what the learner's float type can hold (float32: about 7 digits)."""
-    dtype = getattr(got, "dtype", None)
-    if dtype is None and isinstance(got, list | tuple) and got:
-        dtype = np.asarray(got).dtype
-    if dtype is not None and np.issubdtype(dtype, np.floating) and np.finfo(dtype).eps > np.finfo(float).eps:
-        eps = float(np.finfo(dtype).eps)
-        scale = float(np.nanmax(np.abs(expected))) if np.isfinite(expected).any() else 1.0
-        return max(rtol, 100 * eps), max(atol, 100 * eps * scale)
-    return rtol, atol
+    """``rtol, atol`` widened to what the learner's float type can hold; ``atol`` scaled by ``expected``'s size."""
+    eps = _coarse_eps(got)
+    if not eps:
+        return rtol, atol
+    scale = float(np.nanmax(np.abs(expected))) if np.isfinite(expected).any() else 1.0
+    return max(rtol, 100 * eps), max(atol, 100 * eps * scale)
 
 
 def _same(got: Any, expected: np.ndarray, name: str, mistakes: Mapping[str, Any] | None = None,
