@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.lstm-course-installed
+BOOK_STAMP := $(VENV)/.lstm-course-book
 # Extra options for the runner, e.g. make course ARGS="--profile quick --only 04"
 ARGS   ?=
 
-.PHONY: setup course test lab lint publish exercises grade clean-cache clean
+.PHONY: setup course test lab lint publish exercises grade book clean-cache clean
 
 setup: $(STAMP)
 
@@ -46,6 +47,14 @@ exercises: $(STAMP)
 grade: $(STAMP)
 	@test -n "$(DIR)" || (echo "usage: make grade DIR=folder-of-submissions" && exit 2)
 	$(PY) -m lstm_helpers.course --grade "$(DIR)" $(ARGS)
+
+# The course as a website in build/book/ (open build/book/index.html); installs the book extra on first use.
+book: $(BOOK_STAMP)
+	$(PY) -m lstm_helpers.book $(ARGS)
+
+$(BOOK_STAMP): $(STAMP)
+	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e ".[dev,cluster,book]"
+	touch $(BOOK_STAMP)
 
 clean-cache: $(STAMP)
 	$(PY) -m lstm_helpers.cache clear
