@@ -187,7 +187,9 @@ def run_comparison(
 
 
 def _scale_free(scores: dict, actual: np.ndarray, forecast: np.ndarray, scale: float) -> dict:
-    """Add the scale-free columns: ``mase`` and ``rmse_ratio`` (RMSE / persistence's, i.e. 1 - skill)."""
+    """Add the columns free of the currency: ``rmse_ratio`` (RMSE / persistence's on the same days,
+    i.e. 1 - skill; the one that compares stocks) and ``mase`` (MAE over the training years' mean daily
+    move: it still carries the price's growth, so read it between forecasts of one stock)."""
     return {**scores, "mase": mase(actual, forecast, scale), "rmse_ratio": 1.0 - scores["skill"]}
 
 
