@@ -56,6 +56,7 @@ Running, publishing and teaching the course
 - :mod:`lstm_helpers.checks`        the exercises' automatic checks (a package: one module per lesson)
 - :mod:`lstm_helpers.grading`       grading a class: every learner copy run, its checks tabulated
 - :mod:`lstm_helpers.exercise_copies` the learner copies of the lessons
+- :mod:`lstm_helpers.book`          the course as a website: the book's sources assembled, Sphinx run
 - :mod:`lstm_helpers.plots`         plots drawn more than once
 - :mod:`lstm_helpers.source`        ``show_source``: the package's code shown in a lesson
 - :mod:`lstm_helpers.paths`         where the course keeps its data, lessons and builds
