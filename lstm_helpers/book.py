@@ -41,6 +41,7 @@ LANDING_SECTIONS = (
     "Working through the course: the exercises",
 )
 LESSON_TABLE = "The lessons"
+MAINTAINERS = "**For maintainers.**"  # README paragraphs that start so stay off the landing page
 # The README's opening lines (its two commands) come on the landing page under this heading, before
 # the section RUN_AFTER: a reader of the website meets what the course teaches first.
 RUN_HEADING, RUN_AFTER = "Run the course yourself", "Working through the course: the exercises"
@@ -157,6 +158,12 @@ def _rewrite_links(text: str, anchors: set[str], lessons: list[Lesson]) -> str:
     return re.sub(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)", link, text)
 
 
+def _for_readers(section: str) -> str:
+    """A README section without its paragraphs for maintainers (those starting "**For maintainers.**")."""
+    paragraphs = re.split(r"\n\s*\n", section)
+    return "\n\n".join(p for p in paragraphs if not p.lstrip().startswith(MAINTAINERS))
+
+
 def landing_page(readme: str, lessons: list[Lesson]) -> str:
     """The book's index page (MyST Markdown): the README's course part, the lessons linked, and the
     table of contents."""
@@ -171,7 +178,7 @@ def landing_page(readme: str, lessons: list[Lesson]) -> str:
     for title in LANDING_SECTIONS:
         if title == RUN_AFTER:
             body += [f"## {RUN_HEADING}", _rewrite_links(how_to_run, anchors, lessons).strip(), ""]
-        text = _rewrite_links(sections[title], anchors, lessons)
+        text = _rewrite_links(_for_readers(sections[title]), anchors, lessons)
         if title == LESSON_TABLE:
             text = re.sub(
                 r"^\|\s*`notebooks/([\w\-]+)\.ipynb`",
@@ -192,6 +199,8 @@ def lesson_for_book(nb: dict, lesson: Lesson) -> dict:
     solution", and, under the title, the links to download the learner copy and the notebook."""
     nb = copy.deepcopy(nb)
     for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["source"] = _without_markers("".join(cell["source"]))
         if cell["cell_type"] == "code" and re.fullmatch(r"exercise-\d+-answer", cell.get("id", "")):
             tags = cell["metadata"].setdefault("tags", [])
             if "hide-input" not in tags:
@@ -207,14 +216,26 @@ def lesson_for_book(nb: dict, lesson: Lesson) -> dict:
         )
     note = (
         "```{admonition} Run this lesson yourself\n:class: tip\n"
-        f"Download {' or '.join(downloads)}, then open it in JupyterLab with the course installed "
-        "(`make lab`, see the landing page). The outputs below are those of the published run.\n```"
+        "The outputs below are those of the course's published run. Each exercise's worked solution is "
+        "folded: try first, then open *Show the solution*; the check below it shows what a right answer "
+        "prints. To run the lesson, get the whole course (its repository: the notebooks import the "
+        "course's package `lstm_helpers` and read its `data/` folder), run `make lab` in it, and open "
+        f"{' or '.join(downloads)} there.\n```"
     )
     title_at = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown")
     nb["cells"].insert(
         title_at + 1, {"cell_type": "markdown", "id": "book-downloads", "metadata": {}, "source": note}
     )
     return nb
+
+
+# Comment lines that are instructions to the tools (nbval, the learner-copy writer), not to a reader.
+_MARKERS = re.compile(r"^[ \t]*# (NBVAL_[A-Z_]+|BEGIN SOLUTION|END SOLUTION)[ \t]*\n?", flags=re.MULTILINE)
+
+
+def _without_markers(source: str) -> str:
+    """A code cell's source without the tools' marker comments (``# NBVAL_CHECK_OUTPUT``, ...)."""
+    return _MARKERS.sub("", source)
 
 
 def assemble(root: Path, source: Path) -> list[Lesson]:

@@ -79,6 +79,19 @@ def test_every_answer_is_folded_and_the_copies_are_offered():
         and f"downloads/notebooks/{lesson.stem}.ipynb" in note
     )
     assert nb["cells"][1].get("id") != "book-downloads", "the committed lesson itself is never changed"
+    code = "".join("".join(c["source"]) for c in page["cells"] if c["cell_type"] == "code")
+    assert "BEGIN SOLUTION" in "".join("".join(c["source"]) for c in nb["cells"])
+    assert not re.search(r"# (NBVAL_|BEGIN SOLUTION|END SOLUTION)", code), (
+        "the tools' markers are not for readers"
+    )
+
+
+def test_the_landing_page_leaves_out_the_maintainers_paragraphs():
+    lessons = book.find_lessons(REPO_ROOT)
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert book.MAINTAINERS in readme
+    page = book.landing_page(readme, lessons)
+    assert book.MAINTAINERS not in page and "Grading a class" in page
 
 
 def test_readme_links_outside_the_book_become_text():

@@ -74,3 +74,38 @@ def test_early_stopping_uses_the_validation_data_and_stops(random_walk_windows):
 def test_bad_shapes_are_refused(job):
     with pytest.raises(ValueError, match="one target each"):
         fit(TrainJob(TINY, job.X, job.y[:-1], job.X_predict), log_every=0)
+
+
+# Trains one small model of the course's kind (a stacked LSTM with dropout, seeded) on a seeded random
+# walk and prints its key and a digest of its outputs and losses.
+TRAIN_SMALL = """
+import hashlib, json, sys
+import numpy as np
+from lstm_helpers.models import ModelConfig
+from lstm_helpers.training import TrainJob, fit, job_key
+rng = np.random.default_rng(0)
+walk = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 700)))
+X = np.stack([walk[i:i + 30] for i in range(600)])[..., None] / 200
+y = walk[30:630] / 200
+job = TrainJob(ModelConfig(name="small", units=8, layers=2, dropout=0.2, epochs=3, batch_size=32),
+               X[:500], y[:500], X[500:], seed=0)
+out = fit(job, log_every=0)
+print(json.dumps({"python": sys.version.split()[0], "key": job_key(job), "loss": out.loss,
+                  "outputs": hashlib.sha256(np.ascontiguousarray(out.outputs).tobytes()).hexdigest()}))
+"""
+
+
+def test_python_is_not_in_the_key_because_a_second_python_trains_the_same_model(second_python):
+    """The measurement behind leaving Python out of the key: same pins, another minor version,
+    the same key and bit-identical outputs and losses."""
+    import json
+    import subprocess
+    import sys
+
+    runs = [json.loads(subprocess.run([python, "-c", TRAIN_SMALL], capture_output=True, text=True, check=True,
+                                      timeout=600).stdout.strip().splitlines()[-1])
+            for python in (sys.executable, second_python)]
+    here, there = runs
+    assert here["python"].rsplit(".", 1)[0] != there["python"].rsplit(".", 1)[0], runs
+    assert here["key"] == there["key"]
+    assert here["outputs"] == there["outputs"] and here["loss"] == there["loss"], runs
