@@ -36,3 +36,4 @@ html_last_updated_fmt = None
 html_context = {"default_mode": "light"}
 html_static_path = ["_static"]
 html_favicon = "_static/favicon.svg"
+html_css_files = ["course.css"]

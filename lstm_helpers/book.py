@@ -201,6 +201,8 @@ def lesson_for_book(nb: dict, lesson: Lesson) -> dict:
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             cell["source"] = _without_markers("".join(cell["source"]))
+        if cell["cell_type"] == "code" and re.fullmatch(r"exercise-\d+-check", cell.get("id", "")):
+            cell["metadata"].setdefault("tags", []).append("check")  # its one-line verdict wraps (book/_static)
         if cell["cell_type"] == "code" and re.fullmatch(r"exercise-\d+-answer", cell.get("id", "")):
             tags = cell["metadata"].setdefault("tags", [])
             if "hide-input" not in tags:

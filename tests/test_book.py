@@ -442,6 +442,16 @@ def test_screenshots_of_the_landing_page_and_a_lesson(server, browser):
         time.sleep(0.5)
         path = CHECK_DIR / f"{name}.png"
         assert browser.save_screenshot(str(path)) and path.stat().st_size > 10_000
+    # The lesson's first exercise: its statement, the folded solution and the check's output.
+    folded = browser.execute_script(
+        "const cell = document.querySelector('div.cell.tag_hide-input');"
+        "const heading = cell.parentElement.querySelector('h3');"
+        "(heading || cell).scrollIntoView({block: 'start'});"
+        "return cell.querySelector('details') && !cell.querySelector('details').open;"
+    )
+    time.sleep(0.5)
+    assert folded, "the first solution is folded when the page opens"
+    assert browser.save_screenshot(str(CHECK_DIR / "exercise.png"))
 
 
 def test_the_site_needs_no_file_from_outside_it(site):
