@@ -37,3 +37,4 @@ html_context = {"default_mode": "light"}
 html_static_path = ["_static"]
 html_favicon = "_static/favicon.svg"
 html_css_files = ["course.css"]
+html_js_files = ["course.js"]

@@ -292,6 +292,7 @@ return {
   inputs: document.querySelectorAll('div.cell div.cell_input').length,
   outputs: document.querySelectorAll('div.cell div.cell_output').length,
   folded: document.querySelectorAll('div.cell.tag_hide-input details').length,
+  unlinkedFigures: Array.from(document.querySelectorAll('div.cell_output img')).filter(i => !i.closest('a')).length,
 };
 """
 
@@ -387,6 +388,8 @@ def test_every_page_reads_in_a_browser_with_nothing_broken(site, server, browser
                 counts["anchors"] += 1
                 if file.suffix == ".html" and unquote(target.fragment) not in _ids_of(file):
                     problems.append(f"{where} a link to a missing anchor: {href}")
+        if report["unlinkedFigures"]:
+            problems.append(f"{where} {report['unlinkedFigures']} figures without the link to their full size")
         for src, complete, width in report["images"]:
             counts["images"] += 1
             if not (complete and width > 0):
