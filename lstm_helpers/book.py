@@ -324,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     except BookError as error:
         print(f"make book: {error}", file=sys.stderr)
         return 1
-    print(f"the book is in {out} ({time.perf_counter() - start:.0f} s): open {out / 'index.html'}")
+    print(f"the book is in {out} ({time.perf_counter() - start:.0f} s): open {out / 'index.html'}, "
+          f"or serve it with `python3 -m http.server -d {out}` for search with snippets")
     return 0
 
 
