@@ -19,9 +19,7 @@ package), fonts, search and scripts are files of the site: it reads with no netw
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
-import io
 import json
 import re
 import shutil
@@ -30,7 +28,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import REPO_ROOT
+from .exercise_copies import ANSWER_ID, BEGIN, CHECK_ID, END, render
+from .paths import BUILD_DIR, REPO_ROOT
+from .runner import lesson_notebooks
 
 CONF_DIR = REPO_ROOT / "book"
 # The README sections that make the landing page, in order (the README's title and its opening
@@ -45,12 +45,11 @@ MAINTAINERS = "**For maintainers.**"  # README paragraphs that start so stay off
 # The README's opening lines (its two commands) come on the landing page under this heading, before
 # the section RUN_AFTER: a reader of the website meets what the course teaches first.
 RUN_HEADING, RUN_AFTER = "Run the course yourself", "Working through the course: the exercises"
+# A row of the lesson table starts with the lesson's notebook, `notebooks/NN_name.ipynb`.
+LESSON_ROW = re.compile(r"^\|\s*`notebooks/([\w\-]+)\.ipynb`", flags=re.MULTILINE)
 SOLUTION_PROMPT = {"code_prompt_show": "Show the solution", "code_prompt_hide": "Hide the solution"}
-# Other README files that become pages of their own: (source, page name, title of the link).
-EXTRA_PAGES = (
-    ("data/README.md", "data", "The data"),
-    ("results/README.md", "results", "The published results"),
-)
+# Other README files that become pages of their own: (source, page name).
+EXTRA_PAGES = (("data/README.md", "data"), ("results/README.md", "results"))
 
 
 class BookError(ValueError):
@@ -87,7 +86,7 @@ def lesson_order(readme: str, readme_path: Path | str = "README.md") -> list[str
         raise BookError(
             f"{readme_path}: no section '## {LESSON_TABLE}': its table is the book's table of contents"
         )
-    stems = re.findall(r"^\|\s*`notebooks/([\w\-]+)\.ipynb`", sections[LESSON_TABLE], flags=re.MULTILINE)
+    stems = LESSON_ROW.findall(sections[LESSON_TABLE])
     if not stems:
         raise BookError(
             f"{readme_path}: the section '## {LESSON_TABLE}' has no row naming `notebooks/NN_name.ipynb`"
@@ -106,7 +105,7 @@ def find_lessons(root: Path) -> list[Lesson]:
     """
     readme_path = root / "README.md"
     stems = lesson_order(readme_path.read_text(encoding="utf-8"), readme_path)
-    on_disk = sorted(p.stem for p in (root / "notebooks").glob("*.ipynb"))
+    on_disk = [p.stem for p in lesson_notebooks(root / "notebooks")]
     missing = [s for s in stems if s not in on_disk]
     if missing:
         raise BookError(
@@ -180,17 +179,12 @@ def landing_page(readme: str, lessons: list[Lesson]) -> str:
             body += [f"## {RUN_HEADING}", _rewrite_links(how_to_run, anchors, lessons).strip(), ""]
         text = _rewrite_links(_for_readers(sections[title]), anchors, lessons)
         if title == LESSON_TABLE:
-            text = re.sub(
-                r"^\|\s*`notebooks/([\w\-]+)\.ipynb`",
-                lambda m: f"| [{by_stem[m.group(1)].title}](lessons/{m.group(1)}.ipynb)",
-                text,
-                flags=re.MULTILINE,
-            )
+            text = LESSON_ROW.sub(lambda m: f"| [{by_stem[m.group(1)].title}](lessons/{m.group(1)}.ipynb)", text)
         body += [f"## {title}", text.strip(), ""]
     toc = ["```{toctree}", ":caption: Lessons", ":hidden:", ""]
     toc += [f"lessons/{lesson.stem}" for lesson in lessons] + ["```", ""]
     toc += ["```{toctree}", ":caption: About", ":hidden:", ""]
-    toc += [name for _, name, _ in EXTRA_PAGES] + ["```", ""]
+    toc += [name for _, name in EXTRA_PAGES] + ["```", ""]
     return "\n".join(body + toc)
 
 
@@ -198,15 +192,13 @@ def lesson_for_book(nb: dict, lesson: Lesson) -> dict:
     """A copy of a lesson notebook for its page: every exercise's answer cell folded behind "Show the
     solution", and, under the title, the links to download the learner copy and the notebook."""
     nb = copy.deepcopy(nb)
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            cell["source"] = _without_markers("".join(cell["source"]))
-        if cell["cell_type"] == "code" and re.fullmatch(r"exercise-\d+-check", cell.get("id", "")):
-            cell["metadata"].setdefault("tags", []).append("check")  # its one-line verdict wraps (book/_static)
-        if cell["cell_type"] == "code" and re.fullmatch(r"exercise-\d+-answer", cell.get("id", "")):
-            tags = cell["metadata"].setdefault("tags", [])
-            if "hide-input" not in tags:
-                tags.append("hide-input")
+    for cell in (c for c in nb["cells"] if c["cell_type"] == "code"):
+        cell["source"] = _MARKERS.sub("", "".join(cell["source"]))
+        cell_id, tags = cell.get("id", ""), cell["metadata"].setdefault("tags", [])
+        if CHECK_ID.match(cell_id):
+            tags.append("check")  # its one-line verdict wraps (book/_static/course.css)
+        elif ANSWER_ID.match(cell_id):
+            tags.append("hide-input")
             cell["metadata"]["mystnb"] = dict(SOLUTION_PROMPT)
     downloads = [
         f"[the lesson with its solutions and outputs](path:../downloads/notebooks/{lesson.stem}.ipynb)"
@@ -232,12 +224,9 @@ def lesson_for_book(nb: dict, lesson: Lesson) -> dict:
 
 
 # Comment lines that are instructions to the tools (nbval, the learner-copy writer), not to a reader.
-_MARKERS = re.compile(r"^[ \t]*# (NBVAL_[A-Z_]+|BEGIN SOLUTION|END SOLUTION)[ \t]*\n?", flags=re.MULTILINE)
-
-
-def _without_markers(source: str) -> str:
-    """A code cell's source without the tools' marker comments (``# NBVAL_CHECK_OUTPUT``, ...)."""
-    return _MARKERS.sub("", source)
+_MARKERS = re.compile(
+    rf"^[ \t]*(# NBVAL_[A-Z_]+|{re.escape(BEGIN)}|{re.escape(END)})[ \t]*\n?", flags=re.MULTILINE
+)
 
 
 def assemble(root: Path, source: Path) -> list[Lesson]:
@@ -252,13 +241,13 @@ def assemble(root: Path, source: Path) -> list[Lesson]:
     for lesson in lessons:
         nb = json.loads(lesson.notebook.read_text(encoding="utf-8"))
         page = lesson_for_book(nb, lesson)
-        (source / "lessons" / f"{lesson.stem}.ipynb").write_text(json.dumps(page, indent=1), encoding="utf-8")
+        (source / "lessons" / f"{lesson.stem}.ipynb").write_text(render(page), encoding="utf-8")
         for folder, path in (("notebooks", lesson.notebook), ("exercises", lesson.exercise_copy)):
             if path is not None:
                 target = source / "downloads" / folder / path.name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
-    for readme_file, name, _ in EXTRA_PAGES:
+    for readme_file, name in EXTRA_PAGES:
         path = root / readme_file
         if not path.exists():
             raise BookError(f"{path}: missing; the book has a page made from it")
@@ -281,35 +270,17 @@ def build(
     """
     from sphinx.cmd.build import build_main  # the optional extra: pip install -e ".[book]"
 
-    out = out or root / "build" / "book"
-    source = source or root / "build" / "book-src"
+    out = out or BUILD_DIR / "book"
+    source = source or BUILD_DIR / "book-src"
     assemble(root, source)
     if out.exists():
         shutil.rmtree(out)
-    warnings = io.StringIO()
-    args = [
-        "-b",
-        "html",
-        "-W",
-        "--keep-going",
-        "-E",
-        "-c",
-        str(CONF_DIR),
-        "-w",
-        str(out.parent / "book-warnings.txt"),
-    ]
-    args += ["-q"] if quiet else []
-    with contextlib.redirect_stderr(warnings):
-        status = build_main([*args, str(source), str(out)])
+    warnings = out.parent / "book-warnings.txt"  # Sphinx writes every warning there (-w) as it goes
+    args = ["-b", "html", "-W", "--keep-going", "-E", "-c", str(CONF_DIR), "-w", str(warnings)]
+    status = build_main([*args, *(["-q"] if quiet else []), str(source), str(out)])
     if status != 0:
-        log = (
-            (out.parent / "book-warnings.txt").read_text(encoding="utf-8")
-            if (out.parent / "book-warnings.txt").exists()
-            else ""
-        )
-        raise BookError(
-            f"the book did not build (Sphinx exit status {status}):\n{log or warnings.getvalue()}"
-        )
+        said = warnings.read_text(encoding="utf-8") if warnings.exists() else "(Sphinx's lines above)"
+        raise BookError(f"the book did not build (Sphinx exit status {status}):\n{said}")
     return out
 
 

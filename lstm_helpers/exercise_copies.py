@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -36,6 +37,10 @@ from lstm_helpers.runner import lesson_notebooks
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
+# The cells of exercise N, by id: its statement (markdown), the answer cell, the check cell.
+STATEMENT_ID = "exercise-{}"
+ANSWER_ID = re.compile(r"^exercise-(\d+)-answer$")
+CHECK_ID = re.compile(r"^exercise-(\d+)-check$")
 PLACEHOLDER = "# YOUR CODE HERE"
 EXERCISE_DIR: Path = REPO_ROOT / "exercises"
 BACKUP_DIR: Path = BUILD_DIR / "exercises-backup"

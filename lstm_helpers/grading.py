@@ -35,9 +35,8 @@ from pathlib import Path
 import pandas as pd
 
 from lstm_helpers.checks._shared import _MARKS
+from lstm_helpers.exercise_copies import CHECK_ID, STATEMENT_ID
 
-CHECK_ID = re.compile(r"^exercise-(\d+)-check$")
-STATEMENT_ID = "exercise-{}"
 LINE = re.compile(rf"^({'|'.join(_MARKS.values())}) (.+?): ({'|'.join(_MARKS)}) — (.*)$", re.S)
 """One check's result as :class:`lstm_helpers.checks.Result` prints it."""
 COLUMNS = ["learner", "notebook", "exercise", "title", "status", "message"]

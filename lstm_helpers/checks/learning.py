@@ -19,7 +19,7 @@ from lstm_helpers.checks._shared import (
     _same,
     _tolerances,
 )
-from lstm_helpers.checks.lstm_cell import _GATES, _step_inputs
+from lstm_helpers.checks.lstm_cell import _GATES, _lstm_inputs, _step_inputs
 from lstm_helpers.numpy_lstm import (
     init_lstm_params,
     input_gradient_norms,
@@ -175,11 +175,8 @@ def backward_through_time(my_lstm_backward: Any) -> str:
     """``my_lstm_backward(dh_seq, caches) -> dict`` (x, kernel, recurrent_kernel, bias) against :func:`lstm_backward`."""
     from lstm_helpers.numpy_lstm import lstm_backward, lstm_forward
 
-    rng = np.random.default_rng(17)
     N, T, D, H = 3, 5, 2, 4
-    x = rng.normal(size=(N, T, D))
-    params = {"kernel": rng.normal(size=(D, 4 * H)), "recurrent_kernel": rng.normal(size=(H, 4 * H)) * 0.5,
-              "bias": rng.normal(size=4 * H)}
+    x, params, rng = _lstm_inputs(17, N, T, D, H)
     h, c, caches = np.zeros((N, H)), np.zeros((N, H)), []
     for t in range(T):
         h, c, step = lstm_step_forward(x[:, t], h, c, **params)

@@ -36,6 +36,19 @@ def _step_inputs(seed: int, N: int = 3, D: int = 2, H: int = 4) -> dict[str, np.
             "bias": rng.normal(size=4 * H)}
 
 
+def _lstm_inputs(
+    seed: int, N: int, T: int, D: int, H: int
+) -> tuple[np.ndarray, dict[str, np.ndarray], np.random.Generator]:
+    """A seeded batch ``x`` (N, T, D) and LSTM weights ``kernel`` (D, 4H), ``recurrent_kernel`` (H, 4H),
+    ``bias`` (4H,): the fixed input of the checks that run a learner's LSTM over a whole window. The
+    generator is returned too, for what a check draws next."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(N, T, D))
+    params = {"kernel": rng.normal(size=(D, 4 * H)), "recurrent_kernel": rng.normal(size=(H, 4 * H)) * 0.5,
+              "bias": rng.normal(size=4 * H)}
+    return x, params, rng
+
+
 def _permuted(a: np.ndarray, order: tuple[int, ...]) -> np.ndarray:
     H = a.shape[-1] // 4
     return np.concatenate([a[..., k * H : (k + 1) * H] for k in order], axis=-1)
@@ -156,11 +169,9 @@ def sequence_forward(my_lstm_forward: Any) -> str:
     """``my_lstm_forward(x, kernel, recurrent_kernel, bias) -> h_seq`` (N, T, H) against :func:`lstm_forward`."""
     from lstm_helpers.numpy_lstm import lstm_forward
 
-    rng = np.random.default_rng(13)
     N, T, D, H = 3, 6, 2, 4
-    x = rng.normal(size=(N, T, D))
-    kernel, recurrent_kernel, bias = rng.normal(size=(D, 4 * H)), rng.normal(size=(H, 4 * H)) * 0.5, rng.normal(
-        size=4 * H)
+    x, params, _ = _lstm_inputs(13, N, T, D, H)
+    kernel, recurrent_kernel, bias = params["kernel"], params["recurrent_kernel"], params["bias"]
     where = "my_lstm_forward(x, kernel, recurrent_kernel, bias)"
     got = _call(my_lstm_forward, where, x.copy(), kernel.copy(), recurrent_kernel.copy(), bias.copy())
     want = np.asarray(lstm_forward(x, kernel, recurrent_kernel, bias)[0])
