@@ -50,14 +50,14 @@ grade: $(STAMP)
 
 # The course as a website in build/book/ (open build/book/index.html); installs the book extra on first use.
 book: $(BOOK_STAMP)
-	$(PY) -m lstm_helpers.book $(ARGS)
+	$(PY) -m lstm_helpers.course.book $(ARGS)
 
 $(BOOK_STAMP): $(STAMP)
 	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e ".[dev,cluster,book]"
 	touch $(BOOK_STAMP)
 
 clean-cache: $(STAMP)
-	$(PY) -m lstm_helpers.cache clear
+	$(PY) -m lstm_helpers.training.cache clear
 
 clean:
 	rm -rf build

@@ -1,4 +1,4 @@
-"""Sphinx configuration of the course's book (``make book``; sources assembled by ``lstm_helpers.book``).
+"""Sphinx configuration of the course's book (``make book``; sources assembled by ``lstm_helpers.course.book``).
 
 Sphinx with MyST-NB reads the committed notebooks with their outputs (nothing runs again); the
 theme is sphinx-book-theme, the one Jupyter Book 1 uses. Everything the pages load is a file of the

@@ -57,7 +57,7 @@ def second_python() -> str:
 @pytest.fixture
 def tmp_cache(tmp_path, monkeypatch):
     """A private, empty model cache for one test (worker processes see it too)."""
-    from lstm_helpers import cache
+    from lstm_helpers.training import cache
 
     folder = tmp_path / "models"
     monkeypatch.setenv(cache.CACHE_ENV, str(folder))
@@ -67,7 +67,7 @@ def tmp_cache(tmp_path, monkeypatch):
 @pytest.fixture
 def tmp_results(tmp_path, monkeypatch):
     """A private, empty folder of published results for one test."""
-    from lstm_helpers import cache
+    from lstm_helpers.training import cache
 
     folder = tmp_path / "published"
     monkeypatch.setenv(cache.RESULTS_ENV, str(folder))
@@ -85,7 +85,7 @@ def series():
 @pytest.fixture(scope="session")
 def random_walk_windows():
     """Report-style windows (10 days) of a seeded random walk, 2015-2017."""
-    from lstm_helpers.windows import report_windows
+    from lstm_helpers.data.windows import report_windows
 
     days = pd.bdate_range("2015-01-01", "2017-12-29")
     rng = np.random.default_rng(0)

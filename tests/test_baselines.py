@@ -1,4 +1,4 @@
-"""Tests of lstm_helpers.baselines: hand-computed cases, no look-ahead, bad input, real data."""
+"""Tests of lstm_helpers.evaluation.baselines: hand-computed cases, no look-ahead, bad input, real data."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.baselines import (
+from lstm_helpers.evaluation.baselines import (
     exponential_moving_average,
     forecast_table,
     persistence,
     simple_moving_average,
 )
-from lstm_helpers.metrics import rmse
+from lstm_helpers.evaluation.metrics import rmse
 
 DAYS = pd.date_range("2020-01-01", periods=6, freq="D")
 SMALL = pd.Series([10.0, 12.0, 11.0, 15.0, 14.0, 18.0], index=DAYS, name="High")
@@ -164,11 +164,11 @@ def test_forecast_table_rejects_empty_period():
 PUBLISHED_PERSISTENCE_RMSE_2017 = {"IBM": 1.539, "AAPL": 1.700, "AMZN": 12.61, "HD": 1.205}
 
 
-@pytest.mark.filterwarnings("ignore::lstm_helpers.data.DataWarning")
+@pytest.mark.filterwarnings("ignore::lstm_helpers.data.prices.DataWarning")
 @pytest.mark.parametrize("ticker", list(PUBLISHED_PERSISTENCE_RMSE_2017))
 def test_persistence_rmse_2017_matches_published_values(ticker):
+    from lstm_helpers.data.tickers import load_ticker
     from lstm_helpers.paths import DATA_DIR
-    from lstm_helpers.tickers import load_ticker
 
     high = load_ticker(ticker)["High"]
     table = forecast_table(high, "2017", "2017")

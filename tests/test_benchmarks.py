@@ -1,16 +1,16 @@
-"""Tests of lstm_helpers.benchmarks: drift, AR on returns, the Close-based forecast; no look-ahead."""
+"""Tests of lstm_helpers.evaluation.benchmarks: drift, AR on returns, the Close-based forecast; no look-ahead."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.benchmarks import (
+from lstm_helpers.evaluation.benchmarks import (
     AR_NAME,
     ar_returns,
     benchmark_forecasts,
     close_based,
     close_based_recent,
-    drift,
+    dollar_drift,
     fit_ar_returns,
 )
 
@@ -27,7 +27,7 @@ def frame():
 def test_drift_worked_by_hand():
     days = pd.bdate_range("2017-01-02", periods=5)
     s = pd.Series([10.0, 12.0, 14.0, 20.0, 21.0], index=days)
-    f = drift(s, days[2])  # training 10, 12, 14: mean change 2
+    f = dollar_drift(s, days[2])  # training 10, 12, 14: mean change 2
     assert np.isnan(f.iloc[0])
     np.testing.assert_allclose(f.iloc[1:], [12.0, 14.0, 16.0, 22.0])
 
@@ -76,7 +76,7 @@ def test_close_based_recent_worked_by_hand():
 def test_a_test_period_price_changes_no_earlier_forecast_and_no_parameter(frame, name):
     def run(fr):
         if name == "drift":
-            return drift(fr["High"], "2016")
+            return dollar_drift(fr["High"], "2016")
         if name == "ar":
             return ar_returns(fr["High"], "2016")[0]
         if name == "recent":
@@ -98,7 +98,7 @@ def test_one_list_of_benchmarks_with_the_same_names_everywhere(frame):
     rules = ["High from Close (training-years ratio)", "High from Close (60-day ratio)"]
     assert list(found.forecasts) == ["drift", AR_NAME, *rules] and found.left_out == {}
     assert found.fair_rule == rules[1]
-    pd.testing.assert_series_equal(found.forecasts["drift"], drift(frame["High"], "2016").loc[days])
+    pd.testing.assert_series_equal(found.forecasts["drift"], dollar_drift(frame["High"], "2016").loc[days])
     forecast, fit = ar_returns(frame["High"], "2016")
     pd.testing.assert_series_equal(found.forecasts[AR_NAME], forecast.loc[days])
     assert found.ar_order == fit.order

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from conftest import strict
 
-from lstm_helpers import book
+from lstm_helpers.course import book
 from lstm_helpers.paths import BUILD_DIR, REPO_ROOT
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")

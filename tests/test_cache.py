@@ -1,4 +1,4 @@
-"""Tests of lstm_helpers.cache: atomic entries, concurrent writers, damaged entries, the published results."""
+"""Tests of lstm_helpers.training.cache: atomic entries, concurrent writers, damaged entries, the published results."""
 
 import os
 import subprocess
@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lstm_helpers import cache
+from lstm_helpers.training import cache
 
 
 def test_save_and_load_round_trip(tmp_cache):
@@ -62,7 +62,7 @@ def test_leftovers_of_crashed_writes_are_cleaned(tmp_cache):
 WRITER = textwrap.dedent(
     """
     import sys, numpy as np
-    from lstm_helpers import cache
+    from lstm_helpers.training import cache
     value = float(sys.argv[1])
     for _ in range(150):
         cache.save("shared", {"outputs": np.full(20000, value)}, {"writer": value})

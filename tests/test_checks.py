@@ -3,7 +3,7 @@ placeholder, and fails on planted typical mistakes with a message that names the
 
 The solutions are not copied here: each test runs the answer cell of the lesson itself
 (``notebooks/NN_name.ipynb``, cell ``exercise-N-answer``), and the placeholder is that cell
-after :func:`lstm_helpers.exercise_copies.strip_solutions`. Cells that use a lesson's data get
+after :func:`lstm_helpers.course.exercise_copies.strip_solutions`. Cells that use a lesson's data get
 small seeded stand-ins for it.
 """
 
@@ -16,14 +16,14 @@ import pytest
 from sklearn.model_selection import train_test_split
 
 from lstm_helpers import checks
-from lstm_helpers.baselines import simple_moving_average
-from lstm_helpers.exercise_copies import strip_solutions
-from lstm_helpers.gate_analysis import gate_trace
-from lstm_helpers.memory_task import CONSTANT_MSE, adding_problem
-from lstm_helpers.metrics import rmse
+from lstm_helpers.course.exercise_copies import strip_solutions
+from lstm_helpers.data.periods import choose_split, range_table
+from lstm_helpers.evaluation.baselines import simple_moving_average
+from lstm_helpers.evaluation.metrics import rmse
+from lstm_helpers.lessons.gate_analysis import gate_trace
+from lstm_helpers.lessons.memory_task import CONSTANT_MSE, adding_problem
 from lstm_helpers.numpy_lstm import init_lstm_params, input_gradient_norms, sigmoid
 from lstm_helpers.paths import NOTEBOOK_DIR
-from lstm_helpers.periods import choose_split, range_table
 
 
 def answer_source(lesson: str, n: int) -> str:
@@ -606,7 +606,7 @@ def test_seed_spread(runs):
 
 
 def test_recursive_loop():
-    from lstm_helpers import multi_step as ms
+    from lstm_helpers.lessons import multi_step as ms
 
     passes(checks.recursive_loop(run_answer("07_multi_step", 1)["my_recursive"]))
     not_done(checks.recursive_loop(run_answer("07_multi_step", 1, placeholder=True)["my_recursive"]))
@@ -643,7 +643,7 @@ def test_horizon_growth():
     origin = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 300)))
     actual = np.stack([np.r_[origin[h:], [np.nan] * h] for h in range(1, 21)], axis=1)
     context = {"H": 20, "data": {"X": SimpleNamespace(actual=actual, origin_price=origin)}, "first": "X",
-               "ms": __import__("lstm_helpers.multi_step", fromlist=["x"])}
+               "ms": __import__("lstm_helpers.lessons.multi_step", fromlist=["x"])}
     ns = run_answer("07_multi_step", 2, **context)
     r = passes(checks.horizon_growth(ns["my_ratio"], actual, origin, 20, guess=ns["my_guess"]))
     assert "Your guess was 4.472" in r.message
@@ -806,7 +806,7 @@ def _bad_answer_cases(prices, split, runs):
     by_horizon = pd.DataFrame([{"ticker": t, "strategy": s, "seed": 0, "h": h, "ratio": r}
                                for t in ("AAA", "BBB") for s, r in (("persistence", 1.0), ("drift", 0.99))
                                for h in (1, 10)])
-    ms_module = __import__("lstm_helpers.multi_step", fromlist=["x"])
+    ms_module = __import__("lstm_helpers.lessons.multi_step", fromlist=["x"])
 
     def ns(lesson, n, **context):
         return run_answer(lesson, n, **context)

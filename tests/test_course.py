@@ -2,7 +2,7 @@
 
 from conftest import make_notebook
 
-from lstm_helpers import course
+from lstm_helpers.course import cli as course
 
 
 def test_main_rejects_bad_options(lessons, capsys):

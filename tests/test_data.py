@@ -1,4 +1,4 @@
-"""Tests of lstm_helpers.data: every bad input gets a clear error or a stated repair."""
+"""Tests of lstm_helpers.data.prices: every bad input gets a clear error or a stated repair."""
 
 import hashlib
 import warnings
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from lstm_helpers import DATA_DIR
-from lstm_helpers.data import TARGETS, DataWarning, canonical_column, file_md5, load_prices
-from lstm_helpers.tickers import load_ticker
+from lstm_helpers.data.prices import TARGETS, DataWarning, canonical_column, file_md5, load_prices
+from lstm_helpers.data.tickers import load_ticker
 
 HEADER = "Date,Open,High,Low,Close,Volume,Name\n"
 GOOD_ROWS = [

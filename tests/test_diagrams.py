@@ -1,10 +1,10 @@
-"""Tests of lstm_helpers.diagrams: the RNN and LSTM cell diagrams."""
+"""Tests of lstm_helpers.lessons.diagrams: the RNN and LSTM cell diagrams."""
 
 import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 
-from lstm_helpers.diagrams import COLOURS, LSTM_PARTS, draw_lstm_cell, draw_rnn_cell
+from lstm_helpers.lessons.diagrams import COLOURS, LSTM_PARTS, draw_lstm_cell, draw_rnn_cell
 
 GREY = matplotlib.colors.to_hex("#b0b0b0")
 

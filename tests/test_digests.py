@@ -1,15 +1,21 @@
-"""Tests of lstm_helpers.digests: what a key is made of (code, arrays, versions) and the recorded environment."""
+"""Tests of lstm_helpers.training.digests: what a key is made of (code, arrays, versions) and the recorded environment."""
 
 import ast
+import dataclasses
+import importlib
 import json
+import os
+import pkgutil
+import shutil
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from lstm_helpers import digests
+from lstm_helpers.training import cache, digests
 
 
 def _module(tmp_path, name, source):
@@ -29,8 +35,8 @@ def test_code_digest_follows_the_code_not_its_comments(tmp_path):
 MODULE = """from __future__ import annotations
 
 import numpy as np
-from lstm_helpers.windows import scale
-from lstm_helpers import cache
+from lstm_helpers.data.windows import scale
+from lstm_helpers.training import cache
 
 
 def f(x):
@@ -42,11 +48,11 @@ def f(x):
 def test_code_digest_survives_moved_modules_and_reordered_imports(tmp_path):
     base = _module(tmp_path, "a", MODULE)
     reordered = _module(tmp_path, "b", MODULE.replace(
-        "import numpy as np\nfrom lstm_helpers.windows import scale\nfrom lstm_helpers import cache\n",
+        "import numpy as np\nfrom lstm_helpers.data.windows import scale\nfrom lstm_helpers import cache\n",
         "from lstm_helpers import cache\nimport numpy as np\nfrom lstm_helpers.windows import scale\n"))
-    moved = _module(tmp_path, "c", MODULE.replace("from lstm_helpers.windows import scale",
+    moved = _module(tmp_path, "c", MODULE.replace("from lstm_helpers.data.windows import scale",
                                                   "from lstm_helpers.scaling.minmax import scale"))
-    relative = _module(tmp_path, "d", MODULE.replace("from lstm_helpers.windows import scale",
+    relative = _module(tmp_path, "d", MODULE.replace("from lstm_helpers.data.windows import scale",
                                                      "from .windows import scale"))
     inside = _module(tmp_path, "e", MODULE.replace("import numpy as np\n", "").replace(
         '    \"\"\"Doc.\"\"\"\n', '    \"\"\"Doc.\"\"\"\n    import numpy as np\n\n'))
@@ -59,7 +65,7 @@ def test_code_digest_survives_moved_modules_and_reordered_imports(tmp_path):
     ("+ 1", "+ 2"),  # a constant
     ("np.sum", "np.mean"),  # a call
     ("import numpy as np", "import jax.numpy as np"),  # another package computes it
-    ("from lstm_helpers.windows import scale", "from lstm_helpers.windows import scale_other as scale"),
+    ("from lstm_helpers.data.windows import scale", "from lstm_helpers.data.windows import scale_other as scale"),
 ], ids=["constant", "call", "other-package", "other-function"])
 def test_code_digest_changes_with_what_the_code_computes(tmp_path, change):
     base = _module(tmp_path, "a", MODULE)
@@ -110,7 +116,7 @@ def test_the_canonical_form_ignores_what_python_versions_print_differently():
 
 DIGEST_ALL = """
 import json, pathlib, sys, types
-from lstm_helpers import digests
+from lstm_helpers.training import cache, digests
 root = pathlib.Path(digests.__file__).parent
 print(json.dumps({str(p.relative_to(root)): digests.code_digest(types.SimpleNamespace(__name__=p.stem, __file__=str(p)))
                   for p in sorted(root.rglob("*.py"))}))
@@ -123,3 +129,188 @@ def test_every_module_digests_the_same_under_a_second_python(second_python):
     a, b = json.loads(here.stdout), json.loads(there.stdout)
     assert len(a) > 40 and a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []
+
+
+# --------------------------------------------------------------------------
+# The key per model family, measured on the published index
+# --------------------------------------------------------------------------
+
+PACKAGE_DIR = Path(digests.__file__).resolve().parents[1]
+
+
+def published_index() -> list[tuple[str, dict]]:
+    """(key, info) of every published entry, read from its metadata alone."""
+    out = []
+    for path in sorted(cache.results_dir().glob("*.npz")):
+        with np.load(path, allow_pickle=False) as npz:
+            meta = json.loads(npz["__meta__"].tobytes().decode())
+        out.append((path.stem, meta["info"]))
+    return out
+
+
+def configuration_types() -> dict[str, type]:
+    """Every configuration type of the package (a dataclass that builds a model), by name."""
+    found = {}
+    for info in pkgutil.walk_packages([str(PACKAGE_DIR)], prefix="lstm_helpers."):
+        if ".course" in info.name or ".checks" in info.name or info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if (isinstance(value, type) and value.__module__ == module.__name__ and dataclasses.is_dataclass(value)
+                    and callable(getattr(value, "build", None))):
+                found[value.__name__] = value
+    return found
+
+
+def tree_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "lstm_helpers"
+    shutil.copytree(PACKAGE_DIR, root, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def rename(root: Path, old: str, new: str) -> None:
+    """Move module ``old`` to ``new`` (dotted, below the package) and fix every import of it."""
+    src, dst = root / (old.replace(".", "/") + ".py"), root / (new.replace(".", "/") + ".py")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    (dst.parent / "__init__.py").touch()
+    src.rename(dst)
+    for path in root.rglob("*.py"):
+        text = path.read_text()
+        fixed = text.replace(f"lstm_helpers.{old}", f"lstm_helpers.{new}")
+        if fixed != text:
+            path.write_text(fixed)
+
+
+def defining_file(root: Path, class_name: str) -> Path:
+    files = [p for p in root.rglob("*.py") if f"\nclass {class_name}(" in p.read_text()
+             or f"\nclass {class_name}:" in p.read_text()]
+    assert len(files) == 1, (class_name, files)
+    return files[0]
+
+
+def family_codes(root: Path, type_names) -> dict[str, str]:
+    """The family digest of every configuration type, computed from the files of a tree.
+
+    The same digest :func:`digests.family_code` computes at run time from the
+    modules that define ``TrainJob`` and the type (``test_family_code_*`` checks that).
+    """
+    jobs = types.SimpleNamespace(__file__=str(defining_file(root, "TrainJob")))
+    return {name: digests.code_digest(jobs, types.SimpleNamespace(__file__=str(defining_file(root, name))))
+            for name in type_names}
+
+
+def rekeyed(index, before: dict[str, str], after: dict[str, str]) -> set[str]:
+    """The published entries whose key changes when the family digests go from ``before`` to ``after``."""
+    out = set()
+    for key, info in index:
+        old = digests.make_key({**info, "code": before[info["config"]["type"]]})
+        new = digests.make_key({**info, "code": after[info["config"]["type"]]})
+        if old != new:
+            out.add(key)
+    return out
+
+
+@pytest.fixture(scope="module")
+def index():
+    found = published_index()
+    if not found:
+        pytest.skip("no published results")
+    return found
+
+
+@pytest.fixture(scope="module")
+def config_types():
+    return configuration_types()
+
+
+def test_family_code_is_the_training_path_and_the_configurations_module(config_types):
+    from lstm_helpers.training import jobs
+
+    X = np.zeros((2, 3, 1), dtype="float32")
+    for name, cls in config_types.items():
+        job = jobs.TrainJob(cls.__new__(cls), X, X[:, 0, 0], X)
+        module = sys.modules[cls.__module__]
+        assert digests.family_code(job) == digests.code_digest(jobs, module), name
+        assert digests.family_code(job) == family_codes(PACKAGE_DIR, [name])[name], name
+
+
+def test_a_configuration_without_a_source_file_is_refused():
+    Config = dataclasses.make_dataclass("Config", [("units", int, 1)])  # defined in types: no file
+    Config.__module__ = "__main__interactive"
+    from lstm_helpers.training.jobs import TrainJob
+
+    X = np.zeros((2, 3, 1), dtype="float32")
+    with pytest.raises(ValueError, match="has no source file"):
+        digests.job_key(TrainJob(Config(), X, X[:, 0, 0], X))
+
+
+def test_every_published_entry_has_the_family_code_of_the_current_code(index, config_types):
+    """A published entry whose family code changed would train on a fresh clone: CI fails, locally a skip."""
+    current = family_codes(PACKAGE_DIR, config_types)
+    stale = [key for key, info in index if current.get(info["config"]["type"]) != info["code"]]
+    if stale:
+        message = f"{len(stale)} of {len(index)} published entries have an older family code: make publish"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def test_renaming_modules_rekeys_nothing(index, config_types, tmp_path):
+    before = family_codes(PACKAGE_DIR, config_types)
+    root = tree_copy(tmp_path)
+    rename(root, "models.report_model", "models.keras_models")
+    rename(root, "training.jobs", "training.fitting")
+    rename(root, "training.digests", "training.keys")
+    after = family_codes(root, config_types)
+    assert (root / "models" / "keras_models.py").is_file() and not (root / "models" / "report_model.py").exists()
+    assert rekeyed(index, before, after) == set()
+
+
+def test_moving_modules_to_other_subpackages_rekeys_nothing(index, config_types, tmp_path):
+    before = family_codes(PACKAGE_DIR, config_types)
+    root = tree_copy(tmp_path)
+    for name in ("report_model", "stack_model", "gate_network", "multi_step_models"):
+        rename(root, f"models.{name}", f"networks.{name}")
+    rename(root, "lessons.memory_task", "tasks.memory_task")
+    rename(root, "training.jobs", "jobs")
+    assert rekeyed(index, before, family_codes(root, config_types)) == set()
+
+
+def edit_builder(path: Path) -> None:
+    """A one-line behaviour change in the first ``build`` method of a file."""
+    text = path.read_text()
+    start = text.index("    def build(self")
+    body = text.index('"""', text.index('"""', start) + 3) + 3  # after the docstring
+    path.write_text(text[:body] + "\n        window = int(window) + 0  # planted" + text[body:])
+
+
+@pytest.mark.parametrize("type_name", ["ModelConfig", "StackConfig", "GateConfig", "MemoryConfig", "MultiStepConfig"])
+def test_editing_a_familys_builder_rekeys_that_family_and_nothing_else(index, config_types, tmp_path, type_name):
+    before = family_codes(PACKAGE_DIR, config_types)
+    root = tree_copy(tmp_path)
+    edit_builder(defining_file(root, type_name))
+    changed = rekeyed(index, before, family_codes(root, config_types))
+    family = {key for key, info in index if info["config"]["type"] == type_name}
+    assert changed == family
+
+
+def test_editing_the_shared_training_path_rekeys_every_entry(index, config_types, tmp_path):
+    before = family_codes(PACKAGE_DIR, config_types)
+    root = tree_copy(tmp_path)
+    path = defining_file(root, "TrainJob")
+    path.write_text(path.read_text().replace("    set_seeds(job.seed)\n", "    set_seeds(job.seed + 0)\n"))
+    assert rekeyed(index, before, family_codes(root, config_types)) == {key for key, _ in index}
+
+
+def test_a_planted_shared_module_would_be_caught(index, config_types, tmp_path):
+    """The test can fail: were two families in one module (as before), editing one would re-key both."""
+    before = family_codes(PACKAGE_DIR, config_types)
+    root = tree_copy(tmp_path)
+    report, stack = defining_file(root, "ModelConfig"), defining_file(root, "StackConfig")
+    report.write_text(report.read_text() + "\n\n" + stack.read_text().split("\n\n\n", 1)[1])
+    stack.unlink()  # StackConfig now lives beside ModelConfig
+    edit_builder(defining_file(root, "ModelConfig"))
+    changed = rekeyed(index, before, family_codes(root, config_types))
+    family = {key for key, info in index if info["config"]["type"] == "ModelConfig"}
+    stacks = {key for key, info in index if info["config"]["type"] == "StackConfig"}
+    assert changed == family | stacks and (not stacks or changed != family)

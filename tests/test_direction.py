@@ -1,10 +1,10 @@
-"""Tests of lstm_helpers.direction: direction calls against the constant chosen on the training years."""
+"""Tests of lstm_helpers.evaluation.direction: direction calls against the constant chosen on the training years."""
 
 import numpy as np
 import pytest
 
-from lstm_helpers.direction import calls_test, constant_directions, direction_test, share_up
-from lstm_helpers.metrics import directional_accuracy
+from lstm_helpers.evaluation.direction import calls_test, constant_directions, direction_test, share_up
+from lstm_helpers.evaluation.metrics import directional_accuracy
 
 
 def test_constant_directions_leave_ties_out_like_directional_accuracy():

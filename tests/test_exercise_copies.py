@@ -1,6 +1,6 @@
 """The learner copies in exercises/ are what `make exercises` writes now, and the exercises follow one shape.
 
-A copy that differs from what :func:`lstm_helpers.exercise_copies.learner_copy` writes from
+A copy that differs from what :func:`lstm_helpers.course.exercise_copies.learner_copy` writes from
 its lesson fails here; the fix is `make exercises`. (Working in exercises/ yourself makes
 this test fail too: your answers are the difference. Run the tests on a clean checkout.)
 """
@@ -12,8 +12,8 @@ import re
 import pytest
 
 from lstm_helpers import checks
-from lstm_helpers.course import main
-from lstm_helpers.exercise_copies import (
+from lstm_helpers.course.cli import main
+from lstm_helpers.course.exercise_copies import (
     BEGIN,
     END,
     EXERCISE_DIR,
@@ -24,8 +24,8 @@ from lstm_helpers.exercise_copies import (
     strip_solutions,
     write_copies,
 )
+from lstm_helpers.course.runner import lesson_notebooks
 from lstm_helpers.paths import NOTEBOOK_DIR
-from lstm_helpers.runner import lesson_notebooks
 
 LESSONS = lesson_notebooks(NOTEBOOK_DIR)
 HEADING = re.compile(r"^### Exercise (\d+) (★{1,3}) — \S")

@@ -1,4 +1,4 @@
-"""Tests of lstm_helpers.experiments with tiny models on a synthetic price series."""
+"""Tests of lstm_helpers.lessons.experiments with tiny models on a synthetic price series."""
 
 from dataclasses import replace
 
@@ -6,8 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.benchmarks import close_based_recent
-from lstm_helpers.experiments import (
+from lstm_helpers.data.tickers import load_tickers
+from lstm_helpers.evaluation.benchmarks import close_based_recent
+from lstm_helpers.evaluation.metrics import rmse
+from lstm_helpers.evaluation.significance import diebold_mariano
+from lstm_helpers.lessons.experiments import (
     MODELS,
     REPORT_RMSE,
     baseline_runs,
@@ -16,10 +19,7 @@ from lstm_helpers.experiments import (
     summarize,
     with_epochs,
 )
-from lstm_helpers.metrics import rmse
-from lstm_helpers.models import ModelConfig
-from lstm_helpers.significance import diebold_mariano
-from lstm_helpers.tickers import load_tickers
+from lstm_helpers.models.report_model import ModelConfig
 
 
 def synthetic_prices() -> dict[str, pd.DataFrame]:

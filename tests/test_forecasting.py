@@ -1,12 +1,20 @@
-"""Tests of lstm_helpers.forecasting: jobs over windows, targets, validation slice, dollars on load."""
+"""Tests of lstm_helpers.training.forecasting: jobs over windows, targets, validation slice, dollars on load."""
 
 import numpy as np
 import pytest
 
-from lstm_helpers import cache
-from lstm_helpers.forecasting import Job, fit_classifier, fit_predict, train_job, train_many, up_labels
-from lstm_helpers.models import CASTILLA, ModelConfig, StackConfig
-from lstm_helpers.windows import WindowedData, report_windows, variant_windows
+from lstm_helpers.data.windows import WindowedData, report_windows, variant_windows
+from lstm_helpers.models.report_model import ModelConfig
+from lstm_helpers.models.stack_model import CASTILLA, StackConfig
+from lstm_helpers.training import cache
+from lstm_helpers.training.forecasting import (
+    Job,
+    fit_classifier,
+    fit_predict,
+    forecast_many,
+    train_job,
+    up_labels,
+)
 
 TINY = ModelConfig(name="tiny", units=3, layers=1, epochs=1, batch_size=64, jit_compile=False)
 
@@ -66,6 +74,6 @@ def test_classifier_returns_the_networks_probabilities(series, tmp_cache, tmp_re
 
 def test_train_many_keeps_the_order_of_the_jobs(series, tmp_cache, tmp_results):
     data = report_windows(series)
-    results = train_many([Job(TINY, data, 1, "A"), Job(TINY.with_training(epochs=2), data, 1, "B")], workers=1)
+    results = forecast_many([Job(TINY, data, 1, "A"), Job(TINY.with_training(epochs=2), data, 1, "B")], workers=1)
     assert [len(r.loss) for r in results] == [1, 2]
     assert results[0].info["config"]["epochs"] == 1

@@ -1,11 +1,11 @@
-"""Tests of lstm_helpers.gate_analysis: window choice, gate traces and heatmaps."""
+"""Tests of lstm_helpers.lessons.gate_analysis: window choice, gate traces and heatmaps."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.gate_analysis import (
+from lstm_helpers.lessons.gate_analysis import (
     calm_and_volatile,
     gate_trace,
     plot_gate_heatmaps,

@@ -1,13 +1,13 @@
-"""Tests of lstm_helpers.gate_model: the small Keras LSTM, its weights the NumPy cell's, cached."""
+"""Tests of lstm_helpers.lessons.gate_model: the small Keras LSTM, its weights the NumPy cell's, cached."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers import cache
-from lstm_helpers.gate_model import train_gate_model
+from lstm_helpers.data.windows import report_windows
+from lstm_helpers.lessons.gate_model import train_gate_model
 from lstm_helpers.numpy_lstm import predict_regressor
-from lstm_helpers.windows import report_windows
+from lstm_helpers.training import cache
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
-"""Tests of lstm_helpers.gradient_paths: the two products of lesson 03."""
+"""Tests of lstm_helpers.lessons.gradient_paths: the two products of lesson 03."""
 
 import numpy as np
 import pytest
 
-from lstm_helpers.gradient_paths import forget_path_product, rnn_path_bound
+from lstm_helpers.lessons.gradient_paths import forget_path_product, rnn_path_bound
 from lstm_helpers.numpy_lstm import init_rnn_params, rnn_backward, rnn_forward, rnn_step_backward, sigmoid
 
 

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from lstm_helpers import grading
+from lstm_helpers.course import grading
 from lstm_helpers.paths import REPO_ROOT
 
 LESSON = "00_data.ipynb"

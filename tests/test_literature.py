@@ -1,11 +1,11 @@
-"""Tests of lstm_helpers.literature: Solution 2's "will it rise?" scores and Solution 4's split."""
+"""Tests of lstm_helpers.lessons.literature: Solution 2's "will it rise?" scores and Solution 4's split."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from lstm_helpers.literature import classification_scores, fraction_split_end, purged_neighbours
+from lstm_helpers.lessons.literature import classification_scores, fraction_split_end, purged_neighbours
 
 
 def test_classification_scores_by_hand():

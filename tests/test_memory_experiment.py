@@ -1,10 +1,10 @@
-"""Tests of lstm_helpers.memory_experiment: the runs, their summary and the look inside."""
+"""Tests of lstm_helpers.lessons.memory_experiment: the runs, their summary and the look inside."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.memory_experiment import (
+from lstm_helpers.lessons.memory_experiment import (
     breakthrough_epoch,
     carried_value,
     constant_mse,
@@ -15,7 +15,7 @@ from lstm_helpers.memory_experiment import (
     memory_unit,
     task_data,
 )
-from lstm_helpers.memory_task import adding_problem, marked_steps
+from lstm_helpers.lessons.memory_task import adding_problem, marked_steps
 from lstm_helpers.numpy_lstm import (
     init_lstm_params,
     init_rnn_params,

@@ -1,13 +1,16 @@
-"""Tests of lstm_helpers.memory_task: the adding problem and the networks that learn it."""
+"""Tests of lstm_helpers.lessons.memory_task: the adding problem and the networks that learn it."""
 
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from lstm_helpers import digests, memory_task
-from lstm_helpers.memory_task import CONSTANT_MSE, MemoryConfig, adding_problem, marked_steps
-from lstm_helpers.training import TrainJob, job_key
+from lstm_helpers.lessons import memory_task
+from lstm_helpers.lessons.memory_task import CONSTANT_MSE, MemoryConfig, adding_problem, marked_steps
+from lstm_helpers.training import digests
+from lstm_helpers.training import jobs as training_jobs
+from lstm_helpers.training.digests import job_key
+from lstm_helpers.training.jobs import TrainJob
 
 # --------------------------------------------------------------------------
 # The task
@@ -84,9 +87,8 @@ def test_configuration_errors():
 
 
 def test_the_modules_code_is_part_of_every_memory_key():
-    config = MemoryConfig()
-    assert config.code == digests.code_digest(memory_task)
     X, y = adding_problem(8, 5, seed=0)
-    job = TrainJob(config, X, y, X)
-    assert job_key(job) != job_key(TrainJob(replace(config, code="other code"), X, y, X))
+    job = TrainJob(MemoryConfig(), X, y, X)
+    assert digests.job_info(job)["code"] == digests.code_digest(training_jobs, memory_task)
     assert job_key(job) == job_key(TrainJob(MemoryConfig(), X, y, X))
+    assert job_key(job) != job_key(TrainJob(replace(MemoryConfig(), units=31), X, y, X))

@@ -1,4 +1,4 @@
-"""Tests of lstm_helpers.metrics: hand-computed values, conventions and error messages."""
+"""Tests of lstm_helpers.evaluation.metrics: hand-computed values, conventions and error messages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.metrics import (
+from lstm_helpers.evaluation.metrics import (
     METRIC_NAMES,
     directional_accuracy,
     evaluate,

@@ -1,17 +1,10 @@
-"""Tests of lstm_helpers.models: the report's configurations and the networks they build."""
+"""Tests of lstm_helpers.models (report_model, stack_model, gate_network): the report's configurations and the networks they build."""
 
 import pytest
 
-from lstm_helpers.models import (
-    CASTILLA,
-    CASTILLA_CLASSIFIER,
-    DEFAULT,
-    IMPROVED,
-    GateConfig,
-    ModelConfig,
-    StackConfig,
-    build_model,
-)
+from lstm_helpers.models.gate_network import GateConfig
+from lstm_helpers.models.report_model import DEFAULT, IMPROVED, ModelConfig, build_model
+from lstm_helpers.models.stack_model import CASTILLA, CASTILLA_CLASSIFIER, StackConfig
 
 
 def lstm_params(d: int, h: int) -> int:

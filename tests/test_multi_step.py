@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers import multi_step as ms
-from lstm_helpers.periods import Split
+from lstm_helpers.data.periods import Split
+from lstm_helpers.lessons import multi_step as ms
 
 SPLIT = Split("2016", "2017", "2017")
 
@@ -72,10 +72,10 @@ def test_recursive_paths_append_each_forecast_as_the_newest_price(data):
 def test_drift_grows_by_the_training_years_mean_rate():
     days = pd.bdate_range("2014-01-01", "2017-12-29")
     grows = pd.Series(10 * 1.002 ** np.arange(len(days)), index=days, name="High")
-    assert ms.mean_daily_change(grows, "2016") == pytest.approx(0.002)
+    assert ms.relative_drift_rate(grows, "2016") == pytest.approx(0.002)
     test_only = grows.copy()
     test_only.loc["2017"] *= 5.0  # the test year changes nothing
-    assert ms.mean_daily_change(test_only, "2016") == ms.mean_daily_change(grows, "2016")
+    assert ms.relative_drift_rate(test_only, "2016") == ms.relative_drift_rate(grows, "2016")
 
 
 def test_settled_rate_reads_the_growth_a_path_ends_on():
@@ -126,7 +126,7 @@ def test_persistence_error_grows_like_sqrt_h_on_a_random_walk():
 
 
 def test_strategy_forecasts_from_trained_models(data, tmp_cache, tmp_results):
-    from lstm_helpers.scheduler import train_many
+    from lstm_helpers.training.scheduler import train_many
 
     configs = ms.strategy_configs(5, (3,), units=3, epochs=1)
     results = train_many([ms.strategy_job(c, hs, data, 0) for c, hs in configs.values()], workers=1)

@@ -1,12 +1,12 @@
-"""Tests of lstm_helpers.ohlc_windows: four prices per day, relative to the last Close."""
+"""Tests of lstm_helpers.lessons.ohlc_windows: four prices per day, relative to the last Close."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.benchmarks import close_based, close_based_recent
-from lstm_helpers.ohlc_windows import ohlc_windows, rule_share
-from lstm_helpers.windows import report_windows
+from lstm_helpers.data.windows import report_windows
+from lstm_helpers.evaluation.benchmarks import close_based, close_based_recent
+from lstm_helpers.lessons.ohlc_windows import ohlc_windows, rule_share
 
 
 @pytest.fixture(scope="module")

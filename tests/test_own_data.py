@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lstm_helpers.course.runner import lesson_notebooks, run_lessons
 from lstm_helpers.paths import NOTEBOOK_DIR
-from lstm_helpers.runner import lesson_notebooks, run_lessons
 
 
 def made_up_prices(seed: int, start: str, end: str) -> pd.DataFrame:

@@ -1,11 +1,11 @@
-"""Tests of lstm_helpers.periods: the report's split, one chosen from the data, and clear refusals."""
+"""Tests of lstm_helpers.data.periods: the report's split, one chosen from the data, and clear refusals."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.periods import Split, choose_split, full_years, range_table
-from lstm_helpers.tickers import load_tickers
+from lstm_helpers.data.periods import Split, choose_split, full_years, range_table
+from lstm_helpers.data.tickers import load_tickers
 
 
 def frame(start, end):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lstm_helpers import prediction_bands as pb
+from lstm_helpers.evaluation import prediction_bands as pb
 
 
 def test_random_walk_bands_hold_on_a_random_walk():

@@ -1,8 +1,8 @@
-"""Tests of lstm_helpers.profiles."""
+"""Tests of lstm_helpers.course.profiles."""
 
 import pytest
 
-from lstm_helpers import profiles
+from lstm_helpers.course import profiles
 
 
 def test_explicit_values_win_and_none_takes_the_profile():
@@ -59,7 +59,7 @@ def test_every_lesson_takes_the_shared_data_parameters():
 
 
 def test_every_lesson_file_has_settings_under_its_name():
-    from lstm_helpers.runner import lesson_notebooks
+    from lstm_helpers.course.runner import lesson_notebooks
 
     names = [p.stem.split("_", 1)[1] for p in lesson_notebooks()]
     assert names == list(profiles.LESSON_NAMES)

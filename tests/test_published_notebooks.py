@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 from conftest import strict
 
+from lstm_helpers.course.publishing import compare_outputs, run_from_published
+from lstm_helpers.course.runner import SUMMARY_NAME, lesson_notebooks
 from lstm_helpers.paths import NOTEBOOK_DIR
-from lstm_helpers.publishing import compare_outputs, run_from_published
-from lstm_helpers.runner import SUMMARY_NAME, lesson_notebooks
 
 
 def not_published(lesson: Path, detail: str) -> None:
@@ -50,7 +50,7 @@ def test_committed_notebook_is_what_the_published_results_give(lesson, tmp_path)
 RUN = """
 import json, sys
 from pathlib import Path
-from lstm_helpers.publishing import run_from_published
+from lstm_helpers.course.publishing import run_from_published
 (row,) = run_from_published([Path(sys.argv[1])], Path(sys.argv[2]))
 print(json.dumps({"status": row.status, "detail": row.detail, "models": row.models,
                   "python": ".".join(map(str, sys.version_info[:2]))}))

@@ -1,4 +1,4 @@
-"""Tests of lstm_helpers.publishing: only a complete standard run of the current sources, with its models."""
+"""Tests of lstm_helpers.course.publishing: only a complete standard run of the current sources, with its models."""
 
 import json
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from conftest import make_notebook
 
-from lstm_helpers import cache, publishing, runner
+from lstm_helpers.course import publishing, runner
+from lstm_helpers.training import cache
 
 
 def test_publish_takes_only_a_complete_standard_run(lessons, tmp_path, tmp_results):

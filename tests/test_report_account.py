@@ -2,10 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers import report_account as ra
-from lstm_helpers.models import ModelConfig
-from lstm_helpers.periods import Split
-from lstm_helpers.windows import report_windows
+from lstm_helpers.data.periods import Split
+from lstm_helpers.data.windows import report_windows
+from lstm_helpers.lessons import report_account as ra
+from lstm_helpers.models.report_model import ModelConfig
 
 TINY = ModelConfig(name="tiny", units=3, layers=1, dropout=0.0, epochs=1, batch_size=64, jit_compile=False)
 SPLIT = Split("2016", "2017", "2017")

@@ -1,4 +1,4 @@
-"""Tests of lstm_helpers.runner on small notebooks the tests write (fixtures in conftest)."""
+"""Tests of lstm_helpers.course.runner on small notebooks the tests write (fixtures in conftest)."""
 
 import csv
 import json
@@ -7,8 +7,8 @@ import os
 import pytest
 from conftest import make_notebook
 
-from lstm_helpers import publishing, runner
-from lstm_helpers.profiles import PROFILE_ENV
+from lstm_helpers.course import publishing, runner
+from lstm_helpers.course.profiles import PROFILE_ENV
 
 
 def test_lessons_are_found_in_order(lessons):

@@ -1,9 +1,9 @@
-"""Tests of lstm_helpers.scaled_errors: MASE and the RMSE ratio to persistence."""
+"""Tests of lstm_helpers.evaluation.scaled_errors: MASE and the RMSE ratio to persistence."""
 
 import numpy as np
 import pytest
 
-from lstm_helpers.scaled_errors import mase, naive_scale, rmse_ratio
+from lstm_helpers.evaluation.scaled_errors import mase, naive_scale, rmse_ratio
 
 
 def test_mase_worked_by_hand():

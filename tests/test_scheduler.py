@@ -1,14 +1,15 @@
-"""Tests of lstm_helpers.scheduler: the one cached path, workers, executors, failures, progress."""
+"""Tests of lstm_helpers.training.scheduler: the one cached path, workers, executors, failures, progress."""
 
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
-from lstm_helpers import cache, digests, scheduler
-from lstm_helpers.models import ModelConfig
-from lstm_helpers.scheduler import train, train_many
-from lstm_helpers.training import TrainJob, fit, job_key
+from lstm_helpers.models.report_model import ModelConfig
+from lstm_helpers.training import cache, digests, scheduler
+from lstm_helpers.training.digests import job_key
+from lstm_helpers.training.jobs import TrainJob, fit
+from lstm_helpers.training.scheduler import train, train_many
 
 TINY = ModelConfig(name="tiny", units=3, layers=1, dropout=0.0, epochs=1, batch_size=64, jit_compile=False)
 
@@ -106,6 +107,29 @@ def test_dask_cluster_runs_the_jobs(jobs, tmp_cache, tmp_results, monkeypatch):
     assert [r.source for r in results] == ["trained", "trained"]
     assert np.array_equal(results[0].outputs, fit(jobs[0], 0).outputs)
     assert sorted(cache.keys()) == sorted(r.key for r in results)  # stored by this process
+
+
+@pytest.mark.parametrize("plugin", [True], ids=["prepared"])  # False: the planted mistake (differs by 0.04)
+def test_a_process_dask_cluster_trains_what_the_local_pool_trains(random_walk_windows, tmp_cache, tmp_results,
+                                                                  monkeypatch, plugin):
+    """Worker processes of a real (process-based) LocalCluster give the local pool's outputs, bit for bit.
+
+    Planted: without the worker plugin a fresh worker's first model differs, so the test can fail.
+    """
+    distributed = pytest.importorskip("distributed")
+    config = ModelConfig(name="small", units=16, layers=2, dropout=0.2, epochs=2, batch_size=32)
+    job = make_job(random_walk_windows, seed=0, config=config, label="small")
+    local = train_many([job, make_job(random_walk_windows, seed=1, config=config)], workers=2)[0]
+    cache.clear()
+    if not plugin:
+        monkeypatch.setattr(scheduler, "prepare_cluster", lambda client: None)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as lc, \
+            distributed.Client(lc) as client:
+        remote = train_many([job], executor=client.get_executor())[0]
+    assert remote.source == "trained" and local.environment["threads"] == {"intra_op": 1, "inter_op": 1}
+    print("largest difference", np.abs(remote.outputs - local.outputs).max())
+    assert (remote.environment["threads"] == local.environment["threads"]) == plugin  # recorded in the entry
+    assert np.array_equal(remote.outputs, local.outputs) == plugin
 
 
 def test_default_workers_on_a_cpu_machine():

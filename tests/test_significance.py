@@ -1,4 +1,4 @@
-"""Tests of lstm_helpers.significance: Diebold-Mariano and paired comparisons, by hand and by their errors."""
+"""Tests of lstm_helpers.evaluation.significance: Diebold-Mariano and paired comparisons, by hand and by their errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from lstm_helpers.significance import DieboldMarianoResult, diebold_mariano, paired_comparison
+from lstm_helpers.evaluation.significance import DieboldMarianoResult, diebold_mariano, paired_comparison
 
 # --------------------------------------------------------------------------- Diebold-Mariano
 
@@ -147,7 +147,7 @@ def test_paired_comparison_errors():
 
 
 def test_newey_west_dm_worked_by_hand():
-    from lstm_helpers.significance import diebold_mariano_nw, loss_differential
+    from lstm_helpers.evaluation.significance import diebold_mariano_nw, loss_differential
 
     actual = np.zeros(4)
     forecast_b = np.ones(4)  # squared errors 1
@@ -167,7 +167,7 @@ def test_newey_west_dm_worked_by_hand():
 
 
 def test_newey_west_lags_and_autocorrelation():
-    from lstm_helpers.significance import autocorrelation, newey_west_lags
+    from lstm_helpers.evaluation.significance import autocorrelation, newey_west_lags
 
     assert newey_west_lags(251) == 4  # floor(4 * 2.51 ** (2/9))
     assert newey_west_lags(100) == 4 and newey_west_lags(20) == 2
@@ -178,7 +178,7 @@ def test_newey_west_lags_and_autocorrelation():
 
 
 def test_pooled_ratio_test_worked_by_hand():
-    from lstm_helpers.significance import pooled_ratio_test
+    from lstm_helpers.evaluation.significance import pooled_ratio_test
 
     a = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
     b = a * np.exp([0.1, 0.2, 0.1, 0.3, -0.1, 0.2])  # log(a / b) = -0.1, -0.2, -0.1, -0.3, 0.1, -0.2

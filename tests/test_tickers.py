@@ -1,10 +1,10 @@
-"""Tests of lstm_helpers.tickers: finding files in a folder, loading several, days without a target."""
+"""Tests of lstm_helpers.data.tickers: finding files in a folder, loading several, days without a target."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.tickers import (
+from lstm_helpers.data.tickers import (
     available_tickers,
     calendar_gaps,
     check_tickers,

@@ -1,13 +1,15 @@
-"""Tests of lstm_helpers.training: seeded fitting, early stopping, and what the cache key covers."""
+"""Tests of lstm_helpers.training.jobs: seeded fitting, early stopping, and what the cache key covers."""
 
 import shutil
 
 import numpy as np
 import pytest
 
-from lstm_helpers import models, training
-from lstm_helpers.models import ModelConfig
-from lstm_helpers.training import TrainJob, fit, job_key
+from lstm_helpers.models import report_model as models
+from lstm_helpers.models.report_model import ModelConfig
+from lstm_helpers.training import jobs as training
+from lstm_helpers.training.digests import job_key
+from lstm_helpers.training.jobs import TrainJob, fit
 
 TINY = ModelConfig(name="tiny", units=4, layers=2, dropout=0.2, epochs=2, batch_size=16)
 
@@ -81,8 +83,9 @@ def test_bad_shapes_are_refused(job):
 TRAIN_SMALL = """
 import hashlib, json, sys
 import numpy as np
-from lstm_helpers.models import ModelConfig
-from lstm_helpers.training import TrainJob, fit, job_key
+from lstm_helpers.models.report_model import ModelConfig
+from lstm_helpers.training.jobs import TrainJob, fit
+from lstm_helpers.training.digests import job_key
 rng = np.random.default_rng(0)
 walk = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 700)))
 X = np.stack([walk[i:i + 30] for i in range(600)])[..., None] / 200

@@ -1,11 +1,11 @@
-"""Tests of lstm_helpers.walkforward: folds, the moving validation year, every fold scored."""
+"""Tests of lstm_helpers.lessons.walkforward: folds, the moving validation year, every fold scored."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.models import ModelConfig
-from lstm_helpers.walkforward import fold_config, walk_forward, walk_forward_windows
+from lstm_helpers.lessons.walkforward import fold_config, walk_forward, walk_forward_windows
+from lstm_helpers.models.report_model import ModelConfig
 
 
 def test_walk_forward_windows_and_fold_config(series):

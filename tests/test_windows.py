@@ -1,12 +1,12 @@
-"""Tests of lstm_helpers.windows: the report's scaling and windows."""
+"""Tests of lstm_helpers.data.windows: the report's scaling and windows."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.data import DataWarning
-from lstm_helpers.tickers import load_ticker
-from lstm_helpers.windows import report_windows, sliding_windows
+from lstm_helpers.data.prices import DataWarning
+from lstm_helpers.data.tickers import load_ticker
+from lstm_helpers.data.windows import report_windows, sliding_windows
 
 
 def test_sliding_windows_shapes_and_values():
@@ -63,7 +63,7 @@ def test_bad_splits(ibm):
 
 
 def test_variant_windows_reject_unknown_transform(ibm):
-    from lstm_helpers.windows import variant_windows
+    from lstm_helpers.data.windows import variant_windows
 
     with pytest.raises(ValueError, match="transform must be one of"):
         variant_windows(ibm["High"], "diff")
@@ -74,7 +74,7 @@ def test_variant_windows_reject_unknown_transform(ibm):
 
 @pytest.mark.parametrize("transform", ["log_return", "relative"])
 def test_variant_windows_cover_the_report_days_and_invert(ibm, transform):
-    from lstm_helpers.windows import variant_windows
+    from lstm_helpers.data.windows import variant_windows
 
     base = report_windows(ibm["High"])
     data = variant_windows(ibm["High"], transform)

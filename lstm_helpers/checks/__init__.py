@@ -16,7 +16,14 @@ notebook shows as one line:
 
 A check never raises, so "Run All" goes past an unsolved exercise, and nothing
 is sent anywhere: plain Python and NumPy on this machine.
+
+The modules, one per lesson: ``data.py``, ``baselines.py``, ``lstm_cell.py``,
+``learning.py``, ``memory.py``, ``keras_model.py``, ``experiments.py``,
+``multi_step.py``, ``literature_walkforward.py``; and ``_shared.py``, what every
+check shares. A lesson needs one import: ``from lstm_helpers import checks``.
 """
+
+from types import ModuleType
 
 from lstm_helpers.checks._shared import FAILED, NOT_DONE, PASSED, Result
 from lstm_helpers.checks.baselines import mase_function, moving_average, persistence_rmse, sma_sweep
@@ -40,4 +47,5 @@ from lstm_helpers.checks.lstm_cell import (
 from lstm_helpers.checks.memory import adding_targets, constant_answer_mse, global_norm_clip, longest_solved
 from lstm_helpers.checks.multi_step import best_strategy, horizon_growth, recursive_loop
 
-__all__ = ["FAILED", "NOT_DONE", "PASSED", "Result", "adding_targets", "backward_through_time", "best_strategy", "chronological_split", "constant_answer_mse", "date_split", "dm_statistic", "fold_up_shares", "forget_bias_sweep", "gate_means", "global_norm_clip", "gru_params", "horizon_growth", "leak_free_windows", "longest_solved", "mase_function", "moving_average", "numerical_gradient_check", "other_split", "persistence_rmse", "pulse_bias", "recursive_loop", "report_model", "seed_spread", "sequence_forward", "share_above_training_max", "shift_rmse", "significant_wins", "sma_sweep", "step_backward", "step_forward", "toy_cell_states"]
+__all__ = sorted(name for name, value in globals().items()
+                 if not name.startswith("_") and not isinstance(value, ModuleType) and name != "ModuleType")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 PASSED, NOT_DONE, FAILED = "passed", "not done yet", "failed"
-_MARKS = {PASSED: "✔", NOT_DONE: "…", FAILED: "✘"}
+MARKS = {PASSED: "✔", NOT_DONE: "…", FAILED: "✘"}
 
 
 @dataclass(frozen=True, repr=False)
@@ -27,7 +27,7 @@ class Result:
         return self.status == PASSED
 
     def __repr__(self) -> str:
-        return f"{_MARKS[self.status]} {self.exercise}: {self.status} — {self.message}"
+        return f"{MARKS[self.status]} {self.exercise}: {self.status} — {self.message}"
 
     __str__ = __repr__
 
@@ -36,11 +36,11 @@ class _NotDone(Exception):
     pass
 
 
-class _Failed(Exception):
+class Failed(Exception):
     pass
 
 
-def _exercise(title: str) -> Callable:
+def exercise_check(title: str) -> Callable:
     """Turn a check body (which returns the pass message or raises) into a check returning a Result."""
 
     def wrap(body: Callable[..., str]) -> Callable[..., Result]:
@@ -50,7 +50,7 @@ def _exercise(title: str) -> Callable:
                 return Result(title, PASSED, body(*args, **kwargs))
             except _NotDone as why:
                 return Result(title, NOT_DONE, str(why))
-            except _Failed as why:
+            except Failed as why:
                 return Result(title, FAILED, str(why))
             except Exception as err:  # an answer of a shape no check foresaw: still a line, never a traceback
                 return Result(title, FAILED, f"the check could not use your answer ({type(err).__name__}: {err})")
@@ -65,73 +65,73 @@ def _exercise(title: str) -> Callable:
 # --------------------------------------------------------------------------
 
 
-def _answer(value: Any, name: str) -> Any:
+def answered(value: Any, name: str) -> Any:
     """The learner's value, or "not done yet" while it is still the placeholder."""
     if value is None or value is Ellipsis:
         raise _NotDone(f"{name} is still None: give your answer in the cell above")
     return value
 
 
-def _call(fn: Any, name: str, *args: Any) -> Any:
+def call_answer(fn: Any, name: str, *args: Any) -> Any:
     """Call the learner's function; "not done" for the stub, "failed" (with the error) for a crash or no result."""
-    _answer(fn, name)
+    answered(fn, name)
     if not callable(fn):
-        raise _Failed(f"{name} must be a function, got {type(fn).__name__}")
+        raise Failed(f"{name} must be a function, got {type(fn).__name__}")
     try:
         out = fn(*args)
     except NotImplementedError:
         raise _NotDone(f"{name} still raises NotImplementedError: write its body in the cell above") from None
     except Exception as err:  # the learner's bug, reported instead of raised
-        raise _Failed(f"{name} raised {type(err).__name__}: {err}") from None
+        raise Failed(f"{name} raised {type(err).__name__}: {err}") from None
     if out is None:
-        raise _Failed(f"{name} returned None: did you forget to `return` the result?")
+        raise Failed(f"{name} returned None: did you forget to `return` the result?")
     return out
 
 
-def _position(k: int, shape: tuple[int, ...]) -> str:
+def position_of(k: int, shape: tuple[int, ...]) -> str:
     """A flat index as a learner reads it: ``(2, 1)``, ``(4,)``, or ``""`` for a scalar."""
     if not shape:
         return ""
     return "(" + ", ".join(str(int(i)) for i in np.unravel_index(k, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
-def _show(value: float) -> str:
+def show(value: float) -> str:
     """A number with the digits needed to see a difference between two close values (or NaN, inf)."""
     return f"{value:.9g}"
 
 
 def _refuse_text(value: Any, name: str, what: str) -> None:
     if isinstance(value, str | bytes):
-        raise _Failed(f"{name} must be {what}, got the text {value!r} (a str): compute the value, do not write it "
+        raise Failed(f"{name} must be {what}, got the text {value!r} (a str): compute the value, do not write it "
                       "in quotes")
 
 
-def _number(value: Any, name: str) -> float:
+def as_number(value: Any, name: str) -> float:
     """The learner's number: a real, finite number (NumPy scalars and 0-d arrays of any float type welcome)."""
-    value = _answer(value, name)
+    value = answered(value, name)
     _refuse_text(value, name, "a number")
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value[()]
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise _Failed(f"{name} must be a number, got {type(value).__name__} {value!r}")
+        raise Failed(f"{name} must be a number, got {type(value).__name__} {value!r}")
     if not np.isfinite(value):
-        raise _Failed(f"{name} must be a finite number, got {value}")
+        raise Failed(f"{name} must be a finite number, got {value}")
     return float(value)
 
 
-def _array(value: Any, name: str, finite: bool = False) -> np.ndarray:
+def as_array(value: Any, name: str, finite: bool = False) -> np.ndarray:
     """The learner's array as float64; with ``finite``, refuse NaN and inf and say where they are."""
     if value is None:
-        raise _Failed(f"{name} is None: did you forget to `return` or to fill it in?")
+        raise Failed(f"{name} is None: did you forget to `return` or to fill it in?")
     _refuse_text(value, name, "an array of numbers")
     try:
         out = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as err:
-        raise _Failed(f"{name} must be an array of numbers ({err})") from None
+        raise Failed(f"{name} must be an array of numbers ({err})") from None
     if finite and not np.isfinite(out).all():
         k = int(np.flatnonzero(~np.isfinite(out))[0])
-        raise _Failed(f"{name} has {int((~np.isfinite(out)).sum())} value(s) that are not finite numbers, the first "
-                      f"{_show(out.flat[k])} at position {_position(k, out.shape)}")
+        raise Failed(f"{name} has {int((~np.isfinite(out)).sum())} value(s) that are not finite numbers, the first "
+                      f"{show(out.flat[k])} at position {position_of(k, out.shape)}")
     return out
 
 
@@ -148,12 +148,12 @@ def _coarse_eps(answer: Any) -> float:
     return 0.0
 
 
-def _rtol_for(raw: Any, rtol: float) -> float:
+def rtol_for(raw: Any, rtol: float) -> float:
     """``rtol`` widened for a learner's number held in a lower-precision float (float32: about 7 digits)."""
     return max(rtol, 100 * _coarse_eps(raw))
 
 
-def _tolerances(got: Any, expected: np.ndarray, rtol: float, atol: float) -> tuple[float, float]:
+def tolerances(got: Any, expected: np.ndarray, rtol: float, atol: float) -> tuple[float, float]:
     """``rtol, atol`` widened to what the learner's float type can hold; ``atol`` scaled by ``expected``'s size."""
     eps = _coarse_eps(got)
     if not eps:
@@ -162,7 +162,7 @@ def _tolerances(got: Any, expected: np.ndarray, rtol: float, atol: float) -> tup
     return max(rtol, 100 * eps), max(atol, 100 * eps * scale)
 
 
-def _same(got: Any, expected: np.ndarray, name: str, mistakes: Mapping[str, Any] | None = None,
+def expect_same(got: Any, expected: np.ndarray, name: str, mistakes: Mapping[str, Any] | None = None,
           rtol: float = 1e-6, atol: float = 1e-9) -> None:
     """Fail unless ``got`` equals ``expected`` within a tolerance fit for ``got``'s float type.
 
@@ -170,8 +170,8 @@ def _same(got: Any, expected: np.ndarray, name: str, mistakes: Mapping[str, Any]
     both values to nine significant digits), a value that is NaN or inf where a number
     was expected, and any typical mistake the answer matches.
     """
-    rtol, atol = _tolerances(got, np.asarray(expected, dtype=float), rtol, atol)
-    got = _array(got, name)
+    rtol, atol = tolerances(got, np.asarray(expected, dtype=float), rtol, atol)
+    got = as_array(got, name)
     expected = np.asarray(expected, dtype=float)
     hint = ""
     for description, wrong in (mistakes or {}).items():
@@ -180,42 +180,42 @@ def _same(got: Any, expected: np.ndarray, name: str, mistakes: Mapping[str, Any]
             hint = f" Your values match a typical mistake: {description}."
             break
     if got.shape != expected.shape:
-        raise _Failed(f"{name} has shape {got.shape}, expected {expected.shape}.{hint}")
+        raise Failed(f"{name} has shape {got.shape}, expected {expected.shape}.{hint}")
     odd = (np.isnan(got) != np.isnan(expected)) | (np.isinf(got) != np.isinf(expected)) | (
         np.isinf(got) & np.isinf(expected) & (np.sign(got) != np.sign(expected)))
     if odd.any():
         k = int(np.flatnonzero(odd)[0])
-        raise _Failed(f"{name}: position {_position(k, got.shape)} is {_show(got.flat[k])}, expected "
-                      f"{_show(expected.flat[k])}.{hint}")
+        raise Failed(f"{name}: position {position_of(k, got.shape)} is {show(got.flat[k])}, expected "
+                      f"{show(expected.flat[k])}.{hint}")
     finite = np.isfinite(expected)
     excess = np.where(finite, np.abs(got - np.where(finite, expected, 0.0)) - (atol + rtol * np.abs(expected)), -1.0)
     if (excess > 0).any():
         k = int(np.argmax(excess))
-        where = f" at position {_position(k, got.shape)}" if got.ndim else ""
-        raise _Failed(f"{name} differs from the reference{where}: yours {_show(got.flat[k])}, expected "
-                      f"{_show(expected.flat[k])} (difference {abs(got.flat[k] - expected.flat[k]):.3g}).{hint}")
+        where = f" at position {position_of(k, got.shape)}" if got.ndim else ""
+        raise Failed(f"{name} differs from the reference{where}: yours {show(got.flat[k])}, expected "
+                      f"{show(expected.flat[k])} (difference {abs(got.flat[k] - expected.flat[k]):.3g}).{hint}")
 
 
-def _walk(n: int, seed: int, start: str = "2014-01-01", name: str = "High") -> pd.Series:
+def random_walk(n: int, seed: int, start: str = "2014-01-01", name: str = "High") -> pd.Series:
     """A seeded geometric random walk on business days: the checks' fixed input."""
     rng = np.random.default_rng(seed)
     days = pd.bdate_range(start, periods=n)
     return pd.Series(50 * np.exp(np.cumsum(rng.normal(0.0004, 0.015, n))), index=days, name=name)
 
 
-def _mapping(value: Any, name: str, at_least: int = 1) -> dict:
-    value = _answer(value, name)
+def as_mapping(value: Any, name: str, at_least: int = 1) -> dict:
+    value = answered(value, name)
     if isinstance(value, pd.Series):  # a Series indexed by ticker says the same as a dict
         value = value.to_dict()
     if not isinstance(value, Mapping):
-        raise _Failed(f"{name} must be a dict, got {type(value).__name__}")
+        raise Failed(f"{name} must be a dict, got {type(value).__name__}")
     if len(value) < at_least:
-        raise _Failed(f"{name} has {len(value)} entr{'y' if len(value) == 1 else 'ies'}; "
+        raise Failed(f"{name} has {len(value)} entr{'y' if len(value) == 1 else 'ies'}; "
                       f"the exercise asks for at least {at_least}")
     return dict(value)
 
 
-def _guess_line(guess: Any, measured: float) -> str:
+def guess_line(guess: Any, measured: float) -> str:
     if guess is None or isinstance(guess, bool) or not isinstance(guess, numbers.Real):
         return ""
     return f" Your guess was {guess:.4g}; the measured value is {measured:.4g}."

@@ -9,52 +9,53 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.checks._shared import (
-    _answer,
-    _call,
-    _exercise,
-    _Failed,
-    _mapping,
-    _number,
-    _rtol_for,
-    _same,
-    _walk,
+    Failed,
+    answered,
+    as_mapping,
+    as_number,
+    call_answer,
+    exercise_check,
+    expect_same,
+    random_walk,
+    rtol_for,
 )
-from lstm_helpers.periods import range_table
+from lstm_helpers.data.periods import REPORT_SPLIT, range_table
 
 
-@_exercise("chronological split")
+@exercise_check("chronological split")
 def date_split(my_split: Any) -> str:
     """``my_split(series, train_end, test_start, test_end) -> (train, test)`` against ``.loc`` by dates."""
-    series = _walk(1250, seed=11)
-    for train_end, test_start, test_end in (("2016", "2017", "2017"), ("2015", "2016", "2016")):
+    series = random_walk(1250, seed=11)
+    report = (REPORT_SPLIT.train_end, REPORT_SPLIT.test_start, REPORT_SPLIT.test_end)
+    for train_end, test_start, test_end in (report, ("2015", "2016", "2016")):
         where = f"my_split(series, {train_end!r}, {test_start!r}, {test_end!r})"
-        out = _call(my_split, where, series.copy(), train_end, test_start, test_end)
+        out = call_answer(my_split, where, series.copy(), train_end, test_start, test_end)
         if not isinstance(out, tuple | list) or len(out) != 2:
-            raise _Failed(f"{where} must return two parts (train, test), got {type(out).__name__}")
+            raise Failed(f"{where} must return two parts (train, test), got {type(out).__name__}")
         for part_name, part in zip(("train", "test"), out, strict=True):
             if not isinstance(part, pd.Series | pd.DataFrame):
-                raise _Failed(f"{where}: {part_name} must be a pandas Series, got {type(part).__name__}")
+                raise Failed(f"{where}: {part_name} must be a pandas Series, got {type(part).__name__}")
             if not part.index.is_monotonic_increasing:
-                raise _Failed(f"{where}: the {part_name} part is not in date order: a shuffled split mixes "
+                raise Failed(f"{where}: the {part_name} part is not in date order: a shuffled split mixes "
                               "past and future, keep the days in time order")
         train, test = out
         late = train.index[train.index > pd.Timestamp(train_end) + pd.offsets.YearEnd(0)]
         if len(late):
-            raise _Failed(f"{where}: the training part holds {len(late)} day(s) after {train_end} (the first "
+            raise Failed(f"{where}: the training part holds {len(late)} day(s) after {train_end} (the first "
                           f"{late[0].date()}): test days leak into training")
         expected_test = series.loc[test_start:test_end]
         if not test.index.equals(expected_test.index):
             extra = test.index.difference(expected_test.index)
             missing = expected_test.index.difference(test.index)
-            raise _Failed(f"{where}: the test part has {len(test)} days, expected {len(expected_test)} "
+            raise Failed(f"{where}: the test part has {len(test)} days, expected {len(expected_test)} "
                           f"({test_start}..{test_end}); {len(extra)} extra (first {extra[0].date() if len(extra) else '-'}), "
                           f"{len(missing)} missing (first {missing[0].date() if len(missing) else '-'})")
         if not train.index.equals(series.loc[:train_end].index):
-            raise _Failed(f"{where}: the training part has {len(train)} days, expected "
+            raise Failed(f"{where}: the training part has {len(train)} days, expected "
                           f"{len(series.loc[:train_end])} (every day up to the end of {train_end})")
         for part_name, part, want in (("train", train, series.loc[:train_end]), ("test", test, expected_test)):
             values = part.iloc[:, 0] if isinstance(part, pd.DataFrame) else part
-            _same(values.to_numpy(), want.to_numpy(), f"{where}: the {part_name} part's prices")
+            expect_same(values.to_numpy(), want.to_numpy(), f"{where}: the {part_name} part's prices")
     return "both splits match .loc by dates: training up to train_end, test from test_start to test_end."
 
 
@@ -63,24 +64,24 @@ def _share_reference(prices: Mapping[str, pd.DataFrame], target: str, windows: M
 
 
 def _compare_shares(my_share: Any, name: str, reference: pd.Series) -> None:
-    shares = _mapping(my_share, name)
+    shares = as_mapping(my_share, name)
     missing = sorted(set(reference.index) - set(shares))
     if missing:
-        raise _Failed(f"{name} has no value for {', '.join(missing)}")
+        raise Failed(f"{name} has no value for {', '.join(missing)}")
     for ticker, want in reference.items():
-        raw, got = shares[ticker], _number(shares[ticker], f"{name}[{ticker!r}]")
+        raw, got = shares[ticker], as_number(shares[ticker], f"{name}[{ticker!r}]")
         if not np.isfinite(want):
-            raise _Failed(f"{name}[{ticker!r}]: this split leaves {ticker} without the days to measure a share")
-        if abs(got - want) > max(1e-9, _rtol_for(raw, 0.0) * want):
+            raise Failed(f"{name}[{ticker!r}]: this split leaves {ticker} without the days to measure a share")
+        if abs(got - want) > max(1e-9, rtol_for(raw, 0.0) * want):
             hint = ""
             if abs(got - 100 * want) < 1e-6:
                 hint = " You gave a percentage; give the fraction (between 0 and 1)."
             elif got == 0 and want > 0:
                 hint = " Compare with the training days' maximum only, not with the whole series'."
-            raise _Failed(f"{name}[{ticker!r}] is {got:.4f}, expected {want:.4f}.{hint}")
+            raise Failed(f"{name}[{ticker!r}] is {got:.4f}, expected {want:.4f}.{hint}")
 
 
-@_exercise("share of the test year above the training maximum")
+@exercise_check("share of the test year above the training maximum")
 def share_above_training_max(my_share: Any, prices: Mapping[str, pd.DataFrame], split: Any, target: str,
                              guess: Any = None) -> str:
     """``my_share[ticker]``: the fraction of test days whose ``target`` exceeds the training maximum."""
@@ -91,34 +92,34 @@ def share_above_training_max(my_share: Any, prices: Mapping[str, pd.DataFrame], 
     return f"the shares match range_table: {shown}.{line}"
 
 
-@_exercise("your own split")
+@exercise_check("your own split")
 def other_split(my_split_years: Any, my_other_share: Any, prices: Mapping[str, pd.DataFrame],
                 target: str) -> str:
     """An open experiment: the share above the training maximum for a split the learner chooses."""
-    years = _answer(my_split_years, "my_split_years")
+    years = answered(my_split_years, "my_split_years")
     if not isinstance(years, tuple | list) or len(years) != 3:
-        raise _Failed("my_split_years must be three years (train_end, test_start, test_end), e.g. "
+        raise Failed("my_split_years must be three years (train_end, test_start, test_end), e.g. "
                       "('2012', '2013', '2013')")
     try:
         train_end, test_start, test_end = (int(str(y)) for y in years)
     except ValueError:
-        raise _Failed(f"my_split_years must hold years such as '2012'; got {years!r}") from None
+        raise Failed(f"my_split_years must hold years such as '2012'; got {years!r}") from None
     if not train_end < test_start <= test_end:
-        raise _Failed(f"my_split_years {years!r}: training must end before the test starts "
+        raise Failed(f"my_split_years {years!r}: training must end before the test starts "
                       "(train_end < test_start <= test_end)")
     windows = {"train_end": str(train_end), "test_start": str(test_start), "test_end": str(test_end)}
     for ticker, frame in prices.items():
         days = frame[target].dropna().index
         if not len(days.intersection(frame.loc[: str(train_end)].index)):
-            raise _Failed(f"my_split_years {years!r}: {ticker} has no training days up to {train_end} (its data "
+            raise Failed(f"my_split_years {years!r}: {ticker} has no training days up to {train_end} (its data "
                           f"start on {days.min().date()}): choose years inside the data")
         if not len(frame.loc[str(test_start): str(test_end)]):
-            raise _Failed(f"my_split_years {years!r}: {ticker} has no test days in {test_start}..{test_end} (its "
+            raise Failed(f"my_split_years {years!r}: {ticker} has no test days in {test_start}..{test_end} (its "
                           f"data run {days.min().date()}..{days.max().date()}): choose years inside the data")
     try:
         reference = _share_reference(prices, target, windows)
     except ValueError as err:
-        raise _Failed(f"my_split_years {years!r} does not fit the data: {err}") from None
+        raise Failed(f"my_split_years {years!r} does not fit the data: {err}") from None
     _compare_shares(my_other_share, "my_other_share", reference)
     shown = ", ".join(f"{t} {v:.1%}" for t, v in reference.items())
     return f"train ..{train_end}, test {test_start}..{test_end}: {shown}, as range_table measures."

@@ -8,19 +8,21 @@ from typing import Any
 import numpy as np
 
 from lstm_helpers.checks._shared import (
-    _array,
-    _call,
-    _exercise,
-    _Failed,
-    _mapping,
-    _number,
-    _position,
-    _rtol_for,
-    _same,
-    _tolerances,
+    Failed,
+    as_array,
+    as_mapping,
+    as_number,
+    call_answer,
+    exercise_check,
+    expect_same,
+    position_of,
+    rtol_for,
+    tolerances,
 )
-from lstm_helpers.checks.lstm_cell import _GATES, _lstm_inputs, _step_inputs
+from lstm_helpers.checks.lstm_cell import lstm_inputs, step_inputs
 from lstm_helpers.numpy_lstm import (
+    GATES,
+    gate_block,
     init_lstm_params,
     input_gradient_norms,
     lstm_step_backward,
@@ -40,57 +42,57 @@ _GATE_HINTS = {
 dC_t itself must include the path through H_t: dC_t = dc + dH_t * o * (1 - tanh(C_t)**2)."""
 
 
-@_exercise("LSTM step backward")
+@exercise_check("LSTM step backward")
 def step_backward(my_step_backward: Any) -> str:
     """``my_step_backward(dh, dc, cache) -> dict`` against :func:`lstm_helpers.numpy_lstm.lstm_step_backward`."""
-    p = _step_inputs(seed=8)
+    p = step_inputs(seed=8)
     _, _, cache = lstm_step_forward(p["x"], p["h"], p["c"], p["kernel"], p["recurrent_kernel"], p["bias"])
     rng = np.random.default_rng(9)
     dh, dc = rng.normal(size=p["h"].shape), rng.normal(size=p["h"].shape)
-    got = _call(my_step_backward, "my_step_backward(dh, dc, cache)", dh.copy(), dc.copy(),
+    got = call_answer(my_step_backward, "my_step_backward(dh, dc, cache)", dh.copy(), dc.copy(),
                 {k: v.copy() for k, v in cache.items()})
     if not isinstance(got, Mapping):
-        raise _Failed(f"my_step_backward must return a dict with keys {', '.join(_GRAD_KEYS)}")
+        raise Failed(f"my_step_backward must return a dict with keys {', '.join(_GRAD_KEYS)}")
     want = lstm_step_backward(dh, dc, cache)
     H = dh.shape[1]
     missing = [key for key in _GRAD_KEYS if key not in got]
     if missing:
-        raise _Failed(f"the returned dict has no gradient {missing[0]!r} (it needs {', '.join(_GRAD_KEYS)})")
-    grads = {key: _array(got[key], f"gradient {key!r}", finite=True) for key in _GRAD_KEYS}
+        raise Failed(f"the returned dict has no gradient {missing[0]!r} (it needs {', '.join(_GRAD_KEYS)})")
+    grads = {key: as_array(got[key], f"gradient {key!r}", finite=True) for key in _GRAD_KEYS}
     for key in _GRAD_KEYS:
         if grads[key].shape != want[key].shape:
-            raise _Failed(f"gradient {key!r} has shape {grads[key].shape}, expected {want[key].shape}")
+            raise Failed(f"gradient {key!r} has shape {grads[key].shape}, expected {want[key].shape}")
     # The bias gradient is dz summed over the batch, block by block: it isolates each gate, so it is checked first.
-    rtol, atol = _tolerances(got["bias"], want["bias"], 1e-6, 1e-9)
+    rtol, atol = tolerances(got["bias"], want["bias"], 1e-6, 1e-9)
 
     def block_of(a: np.ndarray, k: int) -> np.ndarray:
         return a[k * H:(k + 1) * H]
 
-    wrong = [gate for k, gate in enumerate(_GATES)
+    wrong = [gate for k, gate in enumerate(GATES)
              if not np.allclose(block_of(grads["bias"], k), block_of(want["bias"], k), rtol=rtol, atol=atol)]
     if set(wrong) == {"i", "f", "c"}:
-        raise _Failed("the input gate's, forget gate's and candidate's gradients are all wrong while the output "
+        raise Failed("the input gate's, forget gate's and candidate's gradients are all wrong while the output "
                       "gate's is right: they share dC_t, so dC_t is wrong. dC_t = dc + dH_t * o * (1 - tanh(C_t)**2): "
                       "the gradient from later steps plus the path through H_t = O_t tanh(C_t)")
     for gate in wrong:
-        k = _GATES.index(gate)
-        others = [other for j, other in enumerate(_GATES) if j != k and np.allclose(
+        k = GATES.index(gate)
+        others = [other for j, other in enumerate(GATES) if j != k and np.allclose(
             block_of(grads["bias"], k), block_of(want["bias"], j), rtol=rtol, atol=atol)]
         if others:
-            raise _Failed(f"the {_GATE_NAMES[gate]}'s block of the bias gradient (columns {k * H}..{(k + 1) * H - 1}) "
+            raise Failed(f"the {_GATE_NAMES[gate]}'s block of the bias gradient (columns {k * H}..{(k + 1) * H - 1}) "
                           f"holds the {_GATE_NAMES[others[0]]}'s gradient: put the blocks of dz in Keras's order "
                           "i, f, c (candidate), o")
     if wrong:
         gate = wrong[0]
-        k = _GATES.index(gate)
-        raise _Failed(f"the {_GATE_NAMES[gate]}'s gradient is wrong (bias columns {k * H}..{(k + 1) * H - 1}): "
+        k = GATES.index(gate)
+        raise Failed(f"the {_GATE_NAMES[gate]}'s gradient is wrong (bias columns {k * H}..{(k + 1) * H - 1}): "
                       f"{_GATE_HINTS[gate]}")
     for key in ("kernel", "recurrent_kernel"):
-        for k, gate in enumerate(_GATES):
+        for k, gate in enumerate(GATES):
             block = (slice(None), slice(k * H, (k + 1) * H))
             if not np.allclose(grads[key][block], want[key][block], rtol=rtol, atol=atol):
                 source = "x" if key == "kernel" else "h_prev"
-                raise _Failed(f"gradient {key!r}, the {_GATE_NAMES[gate]}'s columns: the bias gradient is right, so "
+                raise Failed(f"gradient {key!r}, the {_GATE_NAMES[gate]}'s columns: the bias gradient is right, so "
                               f"dz is; this block is {source}.T @ dz of the {_GATE_NAMES[gate]}")
     hints = {"c_prev": " dC_(t-1) = dC_t * f, where dC_t includes both the gradient from later steps "
                        "and the part through H_t = O_t tanh(C_t).",
@@ -98,13 +100,13 @@ def step_backward(my_step_backward: Any) -> str:
              "h_prev": " dh_prev = dz @ recurrent_kernel.T."}
     for key in _GRAD_KEYS:
         try:
-            _same(got[key], want[key], f"gradient {key!r}")
-        except _Failed as why:
-            raise _Failed(f"{why}{hints.get(key, '')}") from None
+            expect_same(got[key], want[key], f"gradient {key!r}")
+        except Failed as why:
+            raise Failed(f"{why}{hints.get(key, '')}") from None
     return "all six gradients match lstm_step_backward on a seeded step (N=3, D=2, H=4), gate by gate."
 
 
-@_exercise("numerical gradient")
+@exercise_check("numerical gradient")
 def numerical_gradient_check(my_numerical_gradient: Any) -> str:
     """``my_numerical_gradient(f, array, eps)``: centred differences, against the exact gradient."""
     rng = np.random.default_rng(4)
@@ -115,18 +117,18 @@ def numerical_gradient_check(my_numerical_gradient: Any) -> str:
         return float(np.sum(np.sin(3 * a) * a**2))
 
     exact = 3 * np.cos(3 * a) * a**2 + 2 * a * np.sin(3 * a)
-    got = _call(my_numerical_gradient, "my_numerical_gradient(f, array, 1e-5)", f, a, 1e-5)
+    got = call_answer(my_numerical_gradient, "my_numerical_gradient(f, array, 1e-5)", f, a, 1e-5)
     # restoring by arithmetic (+eps, -2 eps, +eps) leaves round-off of about 1e-16: that is putting it back
     changed = np.flatnonzero(~np.isclose(a, before, rtol=1e-12, atol=1e-14))
     if len(changed):
-        raise _Failed(f"after my_numerical_gradient, array is changed at {len(changed)} position(s) (first "
-                      f"{_position(int(changed[0]), a.shape)}): put each nudged value back before the next")
-    limit = _rtol_for(got, 1e-7)  # a float32 answer holds about 7 digits
-    got = _array(got, "my_numerical_gradient(f, array, 1e-5)", finite=True)
+        raise Failed(f"after my_numerical_gradient, array is changed at {len(changed)} position(s) (first "
+                      f"{position_of(int(changed[0]), a.shape)}): put each nudged value back before the next")
+    limit = rtol_for(got, 1e-7)  # a float32 answer holds about 7 digits
+    got = as_array(got, "my_numerical_gradient(f, array, 1e-5)", finite=True)
     if got.shape != a.shape:
-        raise _Failed(f"the gradient has shape {got.shape}, expected the array's shape {a.shape}")
+        raise Failed(f"the gradient has shape {got.shape}, expected the array's shape {a.shape}")
     if not got.any():
-        raise _Failed("the gradient is all zeros: f() never saw your nudges. Nudge the array f reads, in place "
+        raise Failed("the gradient is all zeros: f() never saw your nudges. Nudge the array f reads, in place "
                       "(array[idx] += eps), not a copy of it")
     error = float(np.max(np.abs(got - exact)) / np.max(np.abs(exact)))  # relative to the gradient's size
     if error > limit:
@@ -143,7 +145,7 @@ def numerical_gradient_check(my_numerical_gradient: Any) -> str:
         elif np.allclose(got, one_sided, rtol=1e-6):
             hint = (" That is the one-sided difference (f(a + eps) - f(a)) / eps, whose error shrinks only like "
                     "eps; the centred (f(a + eps) - f(a - eps)) / (2 eps) shrinks like eps².")
-        raise _Failed(f"largest error against the exact gradient: {error:.2g} of the gradient's largest entry "
+        raise Failed(f"largest error against the exact gradient: {error:.2g} of the gradient's largest entry "
                       f"(a centred difference gets below {limit:.0e}).{hint}")
     reference = numerical_gradient(f, a, 1e-5)
     return (f"largest error {error:.1e}, relative to the gradient's largest entry (the package's "
@@ -151,41 +153,41 @@ def numerical_gradient_check(my_numerical_gradient: Any) -> str:
             "unchanged.")
 
 
-@_exercise("forget-bias sweep")
+@exercise_check("forget-bias sweep")
 def forget_bias_sweep(my_ratios: Any, x_window: np.ndarray, units: int) -> str:
     """An open experiment: ``my_ratios[b]`` = ||dL/dx_1|| / ||dL/dx_T|| for seed 0 and forget bias b."""
-    ratios = _mapping(my_ratios, "my_ratios", at_least=3)
+    ratios = as_mapping(my_ratios, "my_ratios", at_least=3)
     for b, got in ratios.items():
-        b = _number(b, "a key of my_ratios (a forget bias)")
-        raw, got = got, _number(got, f"my_ratios[{b:g}]")
+        b = as_number(b, "a key of my_ratios (a forget bias)")
+        raw, got = got, as_number(got, f"my_ratios[{b:g}]")
         params = init_lstm_params(1, units, 0)
-        params["bias"][units : 2 * units] = b
+        params["bias"][gate_block("f", units)] = b
         norms = input_gradient_norms("lstm", params, x_window)
         want = float(norms[0] / norms[-1])
-        if abs(got - want) > _rtol_for(raw, 1e-6) * want:
+        if abs(got - want) > rtol_for(raw, 1e-6) * want:
             hint = " Oldest first: divide the first step's norm by the last's." if abs(got * want - 1) < 1e-6 else ""
-            raise _Failed(f"my_ratios[{b:g}] is {got:.4g}, expected {want:.4g} (lstm_with(0, {b:g}) on "
+            raise Failed(f"my_ratios[{b:g}] is {got:.4g}, expected {want:.4g} (lstm_with(0, {b:g}) on "
                           f"x_window).{hint}")
     shown = ", ".join(f"b={b:g}: {r:.3g}" for b, r in sorted(ratios.items()))
     return f"{len(ratios)} biases measured ({shown})."
 
 
-@_exercise("backpropagation through time")
+@exercise_check("backpropagation through time")
 def backward_through_time(my_lstm_backward: Any) -> str:
     """``my_lstm_backward(dh_seq, caches) -> dict`` (x, kernel, recurrent_kernel, bias) against :func:`lstm_backward`."""
     from lstm_helpers.numpy_lstm import lstm_backward, lstm_forward
 
     N, T, D, H = 3, 5, 2, 4
-    x, params, rng = _lstm_inputs(17, N, T, D, H)
+    x, params, rng = lstm_inputs(17, N, T, D, H)
     h, c, caches = np.zeros((N, H)), np.zeros((N, H)), []
     for t in range(T):
         h, c, step = lstm_step_forward(x[:, t], h, c, **params)
         caches.append(step)
     dh_seq = rng.normal(size=(N, T, H))
     where = "my_lstm_backward(dh_seq, caches)"
-    got = _call(my_lstm_backward, where, dh_seq.copy(), [{k: v.copy() for k, v in s.items()} for s in caches])
+    got = call_answer(my_lstm_backward, where, dh_seq.copy(), [{k: v.copy() for k, v in s.items()} for s in caches])
     if not isinstance(got, Mapping):
-        raise _Failed(f"{where} must return a dict with keys x, kernel, recurrent_kernel, bias; got "
+        raise Failed(f"{where} must return a dict with keys x, kernel, recurrent_kernel, bias; got "
                       f"{type(got).__name__}")
     want = lstm_backward(dh_seq, lstm_forward(x, **params)[1])
 
@@ -210,9 +212,9 @@ def backward_through_time(my_lstm_backward: Any) -> str:
     }
     for key in ("x", "kernel", "recurrent_kernel", "bias"):
         if key not in got:
-            raise _Failed(f"{where} has no gradient {key!r}")
+            raise Failed(f"{where} has no gradient {key!r}")
         if key == "x" and np.shape(got[key]) == (T, N, D):
-            raise _Failed(f"gradient 'x' has shape {np.shape(got[key])}, (T, N, D): the time axis comes second, "
+            raise Failed(f"gradient 'x' has shape {np.shape(got[key])}, (T, N, D): the time axis comes second, "
                           "np.stack(dx, axis=1)")
-        _same(got[key], want[key], f"gradient {key!r}", mistakes.get(key))
+        expect_same(got[key], want[key], f"gradient {key!r}", mistakes.get(key))
     return f"the gradients of x, kernel, recurrent_kernel and bias over {T} steps match lstm_backward."

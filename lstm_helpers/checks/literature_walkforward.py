@@ -9,21 +9,21 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.checks._shared import (
-    _answer,
-    _array,
-    _call,
-    _exercise,
-    _Failed,
-    _mapping,
-    _number,
-    _rtol_for,
-    _same,
+    Failed,
+    answered,
+    as_array,
+    as_mapping,
+    as_number,
+    call_answer,
+    exercise_check,
+    expect_same,
+    rtol_for,
 )
-from lstm_helpers.direction import constant_directions
-from lstm_helpers.windows import variant_windows
+from lstm_helpers.data.windows import variant_windows
+from lstm_helpers.evaluation.direction import constant_directions
 
 
-@_exercise("chronological 75:25 split")
+@exercise_check("chronological 75:25 split")
 def chronological_split(my_fraction_split: Any) -> str:
     """``my_fraction_split(X, y, fraction) -> (X_train, y_train, X_test, y_test)``, in time order."""
     rng = np.random.default_rng(6)
@@ -31,44 +31,44 @@ def chronological_split(my_fraction_split: Any) -> str:
     X = np.cumsum(rng.normal(size=(n, 5)), axis=0)
     y = np.arange(n, dtype=float)  # y[k] = k: the position of each window in time
     where = "my_fraction_split(X, y, 0.75)"
-    out = _call(my_fraction_split, where, X.copy(), y.copy(), 0.75)
+    out = call_answer(my_fraction_split, where, X.copy(), y.copy(), 0.75)
     if not isinstance(out, tuple | list) or len(out) != 4:
-        raise _Failed(f"{where} must return (X_train, y_train, X_test, y_test)")
-    X_train, y_train, X_test, y_test = (_array(a, name) for a, name in zip(out, ("X_train", "y_train", "X_test", "y_test"), strict=True))
+        raise Failed(f"{where} must return (X_train, y_train, X_test, y_test)")
+    X_train, y_train, X_test, y_test = (as_array(a, name) for a, name in zip(out, ("X_train", "y_train", "X_test", "y_test"), strict=True))
     if y_train.ndim == 2 and X_test.ndim == 1:
-        raise _Failed(f"{where} returned (X_train, X_test, y_train, y_test), train_test_split's order; the exercise "
+        raise Failed(f"{where} returned (X_train, X_test, y_train, y_test), train_test_split's order; the exercise "
                       "asks for (X_train, y_train, X_test, y_test)")
     cut = int(np.floor(0.75 * n))
     if len(y_train) and len(y_test) and y_test.min() < y_train.max():
         early = int(np.sum(y_test < y_train.max()))
-        raise _Failed(f"{early} test windows come before the last training window: the split is shuffled. "
+        raise Failed(f"{early} test windows come before the last training window: the split is shuffled. "
                       "Overlapping windows then put nearly the same days in both parts; keep time order")
     if len(y_train) != cut:
-        raise _Failed(f"the training part has {len(y_train)} windows, expected floor(0.75 * {n}) = {cut}")
-    _same(y_train, y[:cut], "y_train")
-    _same(y_test, y[cut:], "y_test")
-    _same(X_train, X[:cut], "X_train")
-    _same(X_test, X[cut:], "X_test")
+        raise Failed(f"the training part has {len(y_train)} windows, expected floor(0.75 * {n}) = {cut}")
+    expect_same(y_train, y[:cut], "y_train")
+    expect_same(y_test, y[cut:], "y_test")
+    expect_same(X_train, X[:cut], "X_train")
+    expect_same(X_test, X[cut:], "X_test")
     return f"the first {cut} of {n} windows train, the last {n - cut} test, in time order."
 
 
-@_exercise("rising days per fold")
+@exercise_check("rising days per fold")
 def fold_up_shares(my_ticker: Any, my_up_shares: Any, prices: Mapping[str, pd.DataFrame], target: str) -> str:
     """An open experiment: ``my_up_shares[year]``, the share of that year's moving days whose target rose."""
-    ticker = _answer(my_ticker, "my_ticker")
+    ticker = answered(my_ticker, "my_ticker")
     if ticker not in prices:
-        raise _Failed(f"my_ticker {ticker!r} is not one of the loaded stocks ({', '.join(prices)})")
-    shares = _mapping(my_up_shares, "my_up_shares", at_least=2)
+        raise Failed(f"my_ticker {ticker!r} is not one of the loaded stocks ({', '.join(prices)})")
+    shares = as_mapping(my_up_shares, "my_up_shares", at_least=2)
     series = prices[ticker][target]
     for year, got in shares.items():
-        raw, got = got, _number(got, f"my_up_shares[{year!r}]")
+        raw, got = got, as_number(got, f"my_up_shares[{year!r}]")
         try:
             data = variant_windows(series, "relative", train_end=str(int(year) - 1), test_start=str(year),
                                    test_end=str(year))
         except ValueError as err:
-            raise _Failed(f"year {year!r} does not fit {ticker}'s data: {err}") from None
+            raise Failed(f"year {year!r} does not fit {ticker}'s data: {err}") from None
         moved, want = constant_directions(data.test_actual, data.test_previous)
-        if abs(got - want) > max(1e-9, _rtol_for(raw, 0.0) * want):
+        if abs(got - want) > max(1e-9, rtol_for(raw, 0.0) * want):
             y = series.loc[str(year)].to_numpy()
             prev = series.shift(1).loc[str(year)].to_numpy()
             hint = ""
@@ -76,7 +76,7 @@ def fold_up_shares(my_ticker: Any, my_up_shares: Any, prices: Mapping[str, pd.Da
                 hint = " Days with an unchanged price count as up in yours; leave them out."
             elif abs(got - float(np.mean(y > prev))) < 1e-9:
                 hint = " Days with an unchanged price count as 'not up' in yours; leave them out of the share."
-            raise _Failed(f"my_up_shares[{year!r}] is {got:.4f}, expected {want:.4f} ({moved} days with a move; "
+            raise Failed(f"my_up_shares[{year!r}] is {got:.4f}, expected {want:.4f} ({moved} days with a move; "
                           f"the first day of the year compares with the last day of the year before).{hint}")
     shown = ", ".join(f"{y}: {s:.1%}" for y, s in sorted(shares.items()))
     return f"{ticker}: {shown}; always answering 'up' scores exactly these shares."

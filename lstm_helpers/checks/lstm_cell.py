@@ -10,33 +10,32 @@ from typing import Any
 import numpy as np
 
 from lstm_helpers.checks._shared import (
-    _answer,
-    _array,
-    _call,
-    _exercise,
-    _Failed,
-    _mapping,
-    _number,
-    _rtol_for,
-    _same,
-    _show,
+    Failed,
+    answered,
+    as_array,
+    as_mapping,
+    as_number,
+    call_answer,
+    exercise_check,
+    expect_same,
+    rtol_for,
+    show,
 )
 from lstm_helpers.numpy_lstm import (
+    GATES,
     lstm_step_forward,
     sigmoid,
 )
 
-_GATES = ("i", "f", "c", "o")
 
-
-def _step_inputs(seed: int, N: int = 3, D: int = 2, H: int = 4) -> dict[str, np.ndarray]:
+def step_inputs(seed: int, N: int = 3, D: int = 2, H: int = 4) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     return {"x": rng.normal(size=(N, D)), "h": rng.normal(size=(N, H)) * 0.5, "c": rng.normal(size=(N, H)),
             "kernel": rng.normal(size=(D, 4 * H)), "recurrent_kernel": rng.normal(size=(H, 4 * H)) * 0.5,
             "bias": rng.normal(size=4 * H)}
 
 
-def _lstm_inputs(
+def lstm_inputs(
     seed: int, N: int, T: int, D: int, H: int
 ) -> tuple[np.ndarray, dict[str, np.ndarray], np.random.Generator]:
     """A seeded batch ``x`` (N, T, D) and LSTM weights ``kernel`` (D, 4H), ``recurrent_kernel`` (H, 4H),
@@ -54,14 +53,14 @@ def _permuted(a: np.ndarray, order: tuple[int, ...]) -> np.ndarray:
     return np.concatenate([a[..., k * H : (k + 1) * H] for k in order], axis=-1)
 
 
-@_exercise("LSTM step forward")
+@exercise_check("LSTM step forward")
 def step_forward(my_lstm_step: Any) -> str:
     """``my_lstm_step(x, h, c, kernel, recurrent_kernel, bias) -> (h_next, c_next)`` against the package's step."""
-    p = _step_inputs(seed=5)
+    p = step_inputs(seed=5)
     args = (p["x"], p["h"], p["c"], p["kernel"], p["recurrent_kernel"], p["bias"])
-    out = _call(my_lstm_step, "my_lstm_step(x, h, c, kernel, recurrent_kernel, bias)", *(a.copy() for a in args))
+    out = call_answer(my_lstm_step, "my_lstm_step(x, h, c, kernel, recurrent_kernel, bias)", *(a.copy() for a in args))
     if not isinstance(out, tuple | list) or len(out) < 2:
-        raise _Failed(f"my_lstm_step must return (h_next, c_next), got {type(out).__name__}")
+        raise Failed(f"my_lstm_step must return (h_next, c_next), got {type(out).__name__}")
     h_got, c_got = out[0], out[1]
     h_ref, c_ref, cache = lstm_step_forward(*args)
     wrong_order = {}
@@ -75,17 +74,17 @@ def step_forward(my_lstm_step: Any) -> str:
     o = cache["o"]
 
     def order_text(order: tuple[int, ...]) -> str:
-        read = ", ".join(f"{gate} from block {order[k] + 1}" for k, gate in enumerate(_GATES) if order[k] != k)
+        read = ", ".join(f"{gate} from block {order[k] + 1}" for k, gate in enumerate(GATES) if order[k] != k)
         return f"the gate blocks are read in the wrong order ({read}); Keras's order is i, f, c (candidate), o"
 
     c_mistakes = {order_text(order): v[1] for order, v in wrong_order.items()}
     c_mistakes["the candidate C'_t goes through a sigmoid; it takes tanh (values in -1..1)"] = c_sigmoid
-    _same(c_got, c_ref, "c_next (the cell state)", c_mistakes)
+    expect_same(c_got, c_ref, "c_next (the cell state)", c_mistakes)
     h_mistakes = {"H_t = tanh(C_t) without the output gate (the report's formula): multiply by O_t":
                   np.tanh(c_ref),
                   "H_t = O_t * C_t: squash the cell state with tanh before the output gate": o * c_ref,
                   "H_t uses the previous cell state C_(t-1)": o * np.tanh(p["c"])}
-    _same(h_got, h_ref, "h_next (the hidden state)", h_mistakes)
+    expect_same(h_got, h_ref, "h_next (the hidden state)", h_mistakes)
     return "h_next and c_next match lstm_step_forward on a seeded batch (N=3, D=2, H=4), to 1e-6."
 
 
@@ -117,15 +116,15 @@ def toy_cell_states(bias: np.ndarray, pulse: bool = True, steps: int = 20) -> np
     return np.array(states)
 
 
-@_exercise("a pulse that lasts 20 steps")
+@exercise_check("a pulse that lasts 20 steps")
 def pulse_bias(my_gate: Any, my_bias: Any) -> str:
     """Predict-then-measure: which gate's bias keeps 90% of the toy's pulse after 20 steps, and what value."""
-    gate = _answer(my_gate, "my_gate")
-    bias_value = _number(my_bias, "my_bias")
-    if gate not in _GATES:
-        raise _Failed(f"my_gate must be one of {', '.join(repr(g) for g in _GATES)}, got {gate!r}")
+    gate = answered(my_gate, "my_gate")
+    bias_value = as_number(my_bias, "my_bias")
+    if gate not in GATES:
+        raise Failed(f"my_gate must be one of {', '.join(repr(g) for g in GATES)}, got {gate!r}")
     bias = _TOY["bias"].copy()
-    bias[_GATES.index(gate)] = bias_value
+    bias[GATES.index(gate)] = bias_value
     pulse = toy_cell_states(bias) - toy_cell_states(bias, pulse=False)  # what the pulse adds to C_t
     kept = pulse[-1] / pulse[0] if pulse[0] != 0 else 0.0
     measured = f"with the {gate} bias at {bias_value:g}, {kept:.1%} of the pulse is left at t = 20"
@@ -133,47 +132,47 @@ def pulse_bias(my_gate: Any, my_bias: Any) -> str:
         why = {"i": "the input gate decides what is written at t = 1, not how much of it stays",
                "c": "the candidate's bias changes what is written at every step, not how much of the pulse stays",
                "o": "the output gate changes what the cell shows (H_t), not what it keeps (C_t)"}[gate]
-        raise _Failed(f"{measured}: {why}. Which gate multiplies C_(t-1) at every step?")
+        raise Failed(f"{measured}: {why}. Which gate multiplies C_(t-1) at every step?")
     if kept < 0.9:
         needed = np.log(0.9 ** (1 / 19) / (1 - 0.9 ** (1 / 19)))
-        raise _Failed(f"{measured}: it fades below 90%. The right gate; raise its bias "
+        raise Failed(f"{measured}: it fades below 90%. The right gate; raise its bias "
                       f"(the pulse is multiplied by f at each of 19 steps, so f must be at least 0.9^(1/19): "
                       f"b >= {needed:.4f}, so {np.ceil(needed * 100) / 100:.2f} to two decimals).")
     return f"{measured}: the forget gate keeps the pulse (f = σ({bias_value:g}) = {sigmoid(bias_value):.4f})."
 
 
-@_exercise("gates on a window of your choice")
+@exercise_check("gates on a window of your choice")
 def gate_means(my_window: Any, my_gate_means: Any, params: Mapping[str, np.ndarray], X: np.ndarray) -> str:
     """An open experiment: the mean of each gate over one window ``X[my_window]`` of the trained cell."""
-    from lstm_helpers.gate_analysis import gate_trace
+    from lstm_helpers.lessons.gate_analysis import gate_trace
 
-    k = _answer(my_window, "my_window")
+    k = answered(my_window, "my_window")
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 0 <= k < len(X):
-        raise _Failed(f"my_window must be a window number from 0 to {len(X) - 1}, got {k!r}")
-    means = _mapping(my_gate_means, "my_gate_means", at_least=3)
+        raise Failed(f"my_window must be a window number from 0 to {len(X) - 1}, got {k!r}")
+    means = as_mapping(my_gate_means, "my_gate_means", at_least=3)
     trace = gate_trace(params, X[int(k)])
     for gate in ("i", "f", "o"):
         if gate not in means:
-            raise _Failed(f"my_gate_means has no entry {gate!r}; give the input, forget and output gates")
-        got = _number(means[gate], f"my_gate_means[{gate!r}]")
+            raise Failed(f"my_gate_means has no entry {gate!r}; give the input, forget and output gates")
+        got = as_number(means[gate], f"my_gate_means[{gate!r}]")
         want = float(trace[gate].mean())
-        if abs(got - want) > max(1e-6, _rtol_for(means[gate], 0.0) * abs(want)):
+        if abs(got - want) > max(1e-6, rtol_for(means[gate], 0.0) * abs(want)):
             hint = " Gates are sigmoids: their values lie between 0 and 1." if not 0 <= got <= 1 else ""
-            raise _Failed(f"my_gate_means[{gate!r}] is {_show(got)}, expected {_show(want)} (the mean over every step "
+            raise Failed(f"my_gate_means[{gate!r}] is {show(got)}, expected {show(want)} (the mean over every step "
                           f"and unit of gate_trace(params, X[{k}])[{gate!r}]).{hint}")
     return f"window {k}: input {means['i']:.3f}, forget {means['f']:.3f}, output {means['o']:.3f}, as gate_trace gives."
 
 
-@_exercise("the LSTM over a whole window")
+@exercise_check("the LSTM over a whole window")
 def sequence_forward(my_lstm_forward: Any) -> str:
     """``my_lstm_forward(x, kernel, recurrent_kernel, bias) -> h_seq`` (N, T, H) against :func:`lstm_forward`."""
     from lstm_helpers.numpy_lstm import lstm_forward
 
     N, T, D, H = 3, 6, 2, 4
-    x, params, _ = _lstm_inputs(13, N, T, D, H)
+    x, params, _ = lstm_inputs(13, N, T, D, H)
     kernel, recurrent_kernel, bias = params["kernel"], params["recurrent_kernel"], params["bias"]
     where = "my_lstm_forward(x, kernel, recurrent_kernel, bias)"
-    got = _call(my_lstm_forward, where, x.copy(), kernel.copy(), recurrent_kernel.copy(), bias.copy())
+    got = call_answer(my_lstm_forward, where, x.copy(), kernel.copy(), recurrent_kernel.copy(), bias.copy())
     want = np.asarray(lstm_forward(x, kernel, recurrent_kernel, bias)[0])
     zeros = np.zeros((N, H))
 
@@ -190,17 +189,17 @@ def sequence_forward(my_lstm_forward: Any) -> str:
         return seq[:, ::-1] if reverse else seq
 
     if isinstance(got, tuple | list) and len(got) == 2 and np.shape(got[0]) == want.shape:
-        raise _Failed(f"{where} returned a pair, as lstm_forward does; return only the hidden states, shape "
+        raise Failed(f"{where} returned a pair, as lstm_forward does; return only the hidden states, shape "
                       f"(N, T, H) = {want.shape}")
-    got_array = _array(got, where, finite=True)
+    got_array = as_array(got, where, finite=True)
     if got_array.shape == (T, N, H):
-        raise _Failed(f"{where} has shape {got_array.shape}, (T, N, H): the time axis comes second, "
+        raise Failed(f"{where} has shape {got_array.shape}, (T, N, H): the time axis comes second, "
                       "np.stack(states, axis=1)")
     if got_array.shape == (N, H):
-        raise _Failed(f"{where} has shape {got_array.shape}: only the last step's state. Return every step's "
+        raise Failed(f"{where} has shape {got_array.shape}: only the last step's state. Return every step's "
                       f"hidden state, shape (N, T, H) = {want.shape}, as return_sequences=True does")
     mistakes = {"every step starts from zeros: carry h and c from one step to the next": steps(carry=False),
                 "h and c are swapped when they are passed to the next step": steps(swap=True),
                 "the steps run from the last day to the first: time runs forward": steps(reverse=True)}
-    _same(got, want, where, mistakes)
+    expect_same(got, want, where, mistakes)
     return f"every hidden state of {N} sequences of {T} steps matches lstm_forward."

@@ -9,15 +9,15 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.checks._shared import (
-    _answer,
-    _call,
-    _exercise,
-    _Failed,
-    _guess_line,
-    _mapping,
-    _number,
-    _rtol_for,
-    _same,
+    Failed,
+    answered,
+    as_mapping,
+    as_number,
+    call_answer,
+    exercise_check,
+    expect_same,
+    guess_line,
+    rtol_for,
 )
 
 
@@ -27,16 +27,16 @@ def _toy_step(X: np.ndarray) -> np.ndarray:
     return 0.3 * X[:, 0] - 0.2 * X[:, -5:].mean(axis=1) + 0.05 * X.shape[1] / 10.0 + 0.1
 
 
-@_exercise("the recursive forecast")
+@exercise_check("the recursive forecast")
 def recursive_loop(my_recursive: Any) -> str:
     """``my_recursive(step, history, horizon, scale) -> (n, horizon)`` against :func:`multi_step.recursive_paths`."""
-    from lstm_helpers.multi_step import _relative, recursive_paths
+    from lstm_helpers.lessons.multi_step import _relative, recursive_paths
 
     rng = np.random.default_rng(8)
     history = 40 * np.exp(np.cumsum(rng.normal(0, 0.01, (6, 10)), axis=1))
     scale, horizon = 0.01, 7
     where = "my_recursive(step, history, 7, 0.01)"
-    got = _call(my_recursive, where, _toy_step, history.copy(), horizon, scale)
+    got = call_answer(my_recursive, where, _toy_step, history.copy(), horizon, scale)
     expected = recursive_paths(_toy_step, history, horizon, scale)
 
     def one_window_only() -> np.ndarray:  # every step reads the origin's window: the forecast never fed back
@@ -61,54 +61,54 @@ def recursive_loop(my_recursive: Any) -> str:
                 "each step's change is applied to the origin's price; apply it to the newest price in the window":
                     not_compounded(),
                 "the window grows: drop the oldest price when you append the forecast": growing_window()}
-    _same(got, expected, where, mistakes)
+    expect_same(got, expected, where, mistakes)
     return f"{horizon} days rolled forward for {len(history)} windows, equal to the package's recursive_paths."
 
 
-@_exercise("persistence's error by horizon")
+@exercise_check("persistence's error by horizon")
 def horizon_growth(my_ratio: Any, actual: np.ndarray, origin_price: np.ndarray, horizon: int,
                    guess: Any = None) -> str:
     """``my_ratio``: persistence's RMSE at ``horizon`` over its RMSE at 1 day, measured on the test origins."""
-    from lstm_helpers.multi_step import horizon_rmse
+    from lstm_helpers.lessons.multi_step import horizon_rmse
 
-    got = _number(my_ratio, "my_ratio")
+    got = as_number(my_ratio, "my_ratio")
     persistence = np.repeat(np.asarray(origin_price, dtype=float)[:, None], np.shape(actual)[1], axis=1)
     errors = horizon_rmse(actual, persistence)
     want = errors[horizon - 1] / errors[0]
-    rtol = _rtol_for(my_ratio, 1e-6)
+    rtol = rtol_for(my_ratio, 1e-6)
     if abs(got - want) > rtol * want:
         hints = {f"that is sqrt({horizon}), the random walk's prediction: measure it instead": np.sqrt(horizon),
                  "that is the ratio of the RMSE at 1 day to the RMSE at h: turn it over": 1 / want,
                  "that is the ratio of mean squared errors: take the square root": want**2}
         hint = next((f" Hint: {h}." for h, v in hints.items() if abs(got - v) < rtol * v), "")
-        raise _Failed(f"my_ratio is {got:.4f}, expected {want:.4f} (RMSE {errors[horizon - 1]:.3f} at {horizon} days "
+        raise Failed(f"my_ratio is {got:.4f}, expected {want:.4f} (RMSE {errors[horizon - 1]:.3f} at {horizon} days "
                       f"over {errors[0]:.3f} at 1 day).{hint}")
     return (f"persistence's RMSE grows {want:.2f}-fold from 1 to {horizon} days; a random walk's would grow "
-            f"sqrt({horizon}) = {np.sqrt(horizon):.2f}-fold.{_guess_line(guess, want)}")
+            f"sqrt({horizon}) = {np.sqrt(horizon):.2f}-fold.{guess_line(guess, want)}")
 
 
-@_exercise("the best strategy at your horizon")
+@exercise_check("the best strategy at your horizon")
 def best_strategy(my_horizon: Any, my_best: Any, by_horizon: pd.DataFrame) -> str:
     """An open experiment: ``my_best[ticker]``, the strategy with the lowest mean RMSE ratio at ``my_horizon``."""
-    h = _answer(my_horizon, "my_horizon")
+    h = answered(my_horizon, "my_horizon")
     if isinstance(h, bool) or not isinstance(h, numbers.Integral):
-        raise _Failed(f"my_horizon must be a whole number of days, got {type(h).__name__} {h!r}")
+        raise Failed(f"my_horizon must be a whole number of days, got {type(h).__name__} {h!r}")
     horizons = sorted(set(by_horizon["h"]))
     if h not in horizons:
-        raise _Failed(f"my_horizon {h} is not a scored horizon ({horizons[0]}..{horizons[-1]})")
-    best = _mapping(my_best, "my_best")
+        raise Failed(f"my_horizon {h} is not a scored horizon ({horizons[0]}..{horizons[-1]})")
+    best = as_mapping(my_best, "my_best")
     means = by_horizon[by_horizon["h"] == h].groupby(["ticker", "strategy"], sort=False)["ratio"].mean()
     lines = []
     for ticker in dict.fromkeys(by_horizon["ticker"]):
         if ticker not in best:
-            raise _Failed(f"my_best has no entry for {ticker}")
+            raise Failed(f"my_best has no entry for {ticker}")
         ratios = means.loc[ticker]
         want = ratios.idxmin()
         if best[ticker] != want:
             if best[ticker] not in ratios.index:
-                raise _Failed(f"my_best[{ticker!r}] is {best[ticker]!r}, not a strategy scored at h = {h} "
+                raise Failed(f"my_best[{ticker!r}] is {best[ticker]!r}, not a strategy scored at h = {h} "
                               f"({', '.join(ratios.index)})")
-            raise _Failed(f"my_best[{ticker!r}] is {best[ticker]!r} (mean ratio {ratios[best[ticker]]:.3f}); "
+            raise Failed(f"my_best[{ticker!r}] is {best[ticker]!r} (mean ratio {ratios[best[ticker]]:.3f}); "
                           f"{want!r} is lower ({ratios[want]:.3f}). Average over the seeds before you compare.")
         lines.append(f"{ticker} {want} ({ratios[want]:.3f})")
     return f"at h = {h}, the lowest mean RMSE / persistence: {', '.join(lines)}."

@@ -5,7 +5,8 @@ idea per file (imports run top to bottom in this list, never back up):
 
 - ``_checks.py``: the types :data:`Array` and :data:`Params` and the input
   checks the other files share.
-- ``cell.py``: :func:`sigmoid`, :func:`lstm_step_forward` and
+- ``cell.py``: :data:`GATES` and :func:`gate_block` (Keras's order of the
+  gate blocks, written once), :func:`sigmoid`, :func:`lstm_step_forward` and
   :func:`lstm_step_backward`: one time step, written to be read next to the
   equations in its docstring (lesson 02).
 - ``_packing.py`` and ``sequence.py``: :func:`lstm_forward` /
@@ -33,7 +34,7 @@ function keeps the floating dtype of its input ``x`` (float32 stays float32).
 """
 
 from lstm_helpers.numpy_lstm._checks import Array, Params
-from lstm_helpers.numpy_lstm.cell import lstm_step_backward, lstm_step_forward, sigmoid
+from lstm_helpers.numpy_lstm.cell import GATES, gate_block, lstm_step_backward, lstm_step_forward, sigmoid
 from lstm_helpers.numpy_lstm.gradcheck import input_gradient_norms, numerical_gradient, relative_error
 from lstm_helpers.numpy_lstm.initializers import (
     glorot_uniform,
@@ -59,6 +60,7 @@ from lstm_helpers.numpy_lstm.trainer import (
 )
 
 __all__ = [
+    "GATES",
     "Adam",
     "Array",
     "LSTMCache",
@@ -66,6 +68,7 @@ __all__ = [
     "RNNCache",
     "clip_global_norm",
     "fit_regressor",
+    "gate_block",
     "glorot_uniform",
     "init_lstm_params",
     "init_regressor_params",

@@ -33,6 +33,21 @@ from numpy.typing import ArrayLike
 
 from lstm_helpers.numpy_lstm._checks import Array, _check_step, _float_array
 
+GATES = ("i", "f", "c", "o")
+"""The four gate blocks along the last axis of ``kernel``, ``recurrent_kernel`` and ``bias``, in Keras's
+order: input gate, forget gate, candidate cell value, output gate. The one place the order is written."""
+
+
+def gate_block(gate: str, units: int) -> slice:
+    """The columns of ``gate``'s block in a weight or bias of last axis 4H (Keras's order, :data:`GATES`).
+
+    ``gate_block("f", 3)`` is ``slice(3, 6)``: the forget gate's three columns.
+    """
+    if gate not in GATES:
+        raise ValueError(f"gate must be one of {', '.join(GATES)}; got {gate!r}")
+    k = GATES.index(gate)
+    return slice(k * units, (k + 1) * units)
+
 # --------------------------------------------------------------------------
 # The activation
 # --------------------------------------------------------------------------
@@ -114,10 +129,10 @@ def lstm_step_forward(
 
     H = h_prev.shape[1]
     z = x_t @ kernel + h_prev @ recurrent_kernel + bias  # (N, 4H): all four gates in one matmul
-    i = sigmoid(z[:, 0 * H : 1 * H])  # input gate: how much of the candidate to write
-    f = sigmoid(z[:, 1 * H : 2 * H])  # forget gate: how much of the old cell to keep
-    g = np.tanh(z[:, 2 * H : 3 * H])  # candidate cell value
-    o = sigmoid(z[:, 3 * H : 4 * H])  # output gate: how much of the cell to show
+    i = sigmoid(z[:, gate_block("i", H)])  # input gate: how much of the candidate to write
+    f = sigmoid(z[:, gate_block("f", H)])  # forget gate: how much of the old cell to keep
+    g = np.tanh(z[:, gate_block("c", H)])  # candidate cell value
+    o = sigmoid(z[:, gate_block("o", H)])  # output gate: how much of the cell to show
     c_t = f * c_prev + i * g
     tanh_c = np.tanh(c_t)
     h_t = o * tanh_c

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_helpers.numpy_lstm._checks import Array, Params
+from lstm_helpers.numpy_lstm.cell import gate_block
 
 
 def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
@@ -70,7 +71,7 @@ def init_lstm_params(
     """
     rng = _rng(rng)
     bias = np.zeros(4 * units, dtype=dtype)
-    bias[units : 2 * units] = 1.0
+    bias[gate_block("f", units)] = 1.0
     return {
         "kernel": glorot_uniform((input_dim, 4 * units), rng, dtype),
         "recurrent_kernel": orthogonal((units, 4 * units), rng, dtype),

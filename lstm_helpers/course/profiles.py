@@ -1,0 +1,167 @@
+"""The course's run profiles: how much each lesson trains.
+
+Every lesson declares its papermill parameters in its ``parameters`` cell with
+``None`` meaning "the profile decides", then calls :func:`settings` to fill
+them in. The profile itself comes from the ``profile`` parameter, which
+defaults to the ``LSTM_COURSE_PROFILE`` environment variable (the test suite
+sets it to ``quick``) or else ``standard``.
+
+- ``quick``: a first look and the CI run. Cheap tables keep every ticker;
+  only training shrinks (a few epochs, the first ticker, one seed).
+- ``standard``: the report's exact protocol; what the committed notebooks show.
+- ``full``: several seeds and the evaluations that take hours.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+PROFILE_NAMES: tuple[str, ...] = ("quick", "standard", "full")
+DEFAULT_PROFILE = "standard"
+PROFILE_ENV = "LSTM_COURSE_PROFILE"
+
+REPORT_TICKERS: list[str] = ["IBM", "AAPL", "AMZN", "HD"]
+"""The four stocks of the report's experiments."""
+
+# Settings shared by every lesson (each lesson declares them all in its parameters cell), then per
+# lesson. ``None`` for a split bound means "chosen from the data" (lstm_helpers.data.periods).
+_SHARED = {"tickers": REPORT_TICKERS, "data_dir": None, "target": "High",
+           "train_end": None, "test_start": None, "test_end": None}
+_COMMON: dict[str, dict[str, Any]] = {p: dict(_SHARED) for p in ("quick", "standard", "full")}
+
+# The memory lesson: the adding problem at several delays T, a plain RNN, an LSTM and a GRU of about
+# the same number of parameters (lstm_helpers.lessons.memory_task). Quick: two delays, a few epochs, one seed.
+_MEMORY: dict[str, dict[str, Any]] = {
+    p: {"delays": delays, "seeds": seeds, "epochs": epochs, "n_train": 5000, "n_test": 1000, "batch_size": 64,
+        "lr": 3e-3, "forget_biases": [0.0, 5.0], "bias_delay": 100 if p != "quick" else 60, "workers": None}
+    for p, delays, seeds, epochs in (("quick", [10, 60], [0], 3), ("standard", [10, 30, 60, 100], [0, 1], 30),
+                                     ("full", [10, 30, 60, 100, 200], [0, 1, 2, 3, 4], 30))
+}
+
+_LESSONS: dict[str, dict[str, dict[str, Any]]] = {
+    "data": {p: {} for p in PROFILE_NAMES},
+    "baselines": {p: {"window": 100, "decay": 0.5} for p in PROFILE_NAMES},
+    # lstm_cell: the small Keras LSTM whose gates are drawn; learning: the NumPy LSTM trained with Adam.
+    # Lessons about one stock (lstm_cell, learning, keras_model) take the first ticker.
+    "lstm_cell": {p: {"units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32, "seed": 0}
+           for p in PROFILE_NAMES},
+    "learning": {p: {"units": 16, "epochs": 3 if p == "quick" else 50, "batch_size": 32, "lr": 1e-3, "seed": 0}
+           for p in PROFILE_NAMES},
+    "memory": _MEMORY,
+    "keras_model": {
+        "quick": {"epochs_default": 2, "batch_default": 32, "epochs_improved": 1, "batch_improved": 12, "seed": 0},
+        "standard": {"epochs_default": 50, "batch_default": 32, "epochs_improved": 20, "batch_improved": 12,
+                     "seed": 0},
+        "full": {"epochs_default": 50, "batch_default": 32, "epochs_improved": 20, "batch_improved": 12,
+                 "seed": 0},
+    },
+    # train_tickers / wf_tickers None: resolved from tickers by resolve_tickers below.
+    "experiments": {
+        "quick": {"train_tickers": None, "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
+                  "max_epochs_variants": 1, "account_seeds": [0], "account_file_model": False,
+                  "account_models": ["LSTM default"], "workers": None},
+        "standard": {"train_tickers": None, "seeds": [0, 1], "epochs_default": 50,
+                     "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2],
+                     "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None},
+        "full": {"train_tickers": None, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
+                 "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2, 3, 4],
+                 "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None},
+    },
+    # multi_step: the strategies of lstm_helpers.lessons.multi_step on every ticker (quick: the first), horizons 1..20.
+    "multi_step": {
+        p: {"train_tickers": None, "horizon": 20, "direct_horizons": direct, "units": 32, "epochs": epochs,
+            "seeds": seeds, "coverages": [0.8, 0.95], "workers": None}
+        for p, epochs, seeds, direct in (("quick", 2, [0], [20]), ("standard", 30, [0, 1, 2], [5, 20]),
+                                         ("full", 30, [0, 1, 2, 3, 4], [5, 20]))
+    },
+    "literature_walkforward": {
+        p: {"train_tickers": None, "wf_tickers": None, "fold_years": None, "folds": folds, "seeds": seeds,
+            "epochs_default": 2 if p == "quick" else 50, "max_epochs_variants": 1 if p == "quick" else 30,
+            "best_variant": "LSTM log-return", "split_fraction": 0.75, "workers": None}
+        for p, folds, seeds in (("quick", 1, [0]), ("standard", 3, [0]), ("full", 5, [0, 1, 2]))
+    },
+}
+
+LESSON_NAMES: tuple[str, ...] = tuple(_LESSONS)
+"""The lessons in course order, by name (a lesson's file is ``NN_name.ipynb``)."""
+
+WALK_FORWARD_DEFAULT: list[str] = ["IBM", "AMZN"]
+"""The standard walk-forward stocks for the report's four: a calm one and a fast-rising one."""
+
+
+def resolve_tickers(profile: str, tickers: list[str], which: str) -> list[str]:
+    """Which of ``tickers`` a comparison trains on when the learner did not say.
+
+    ``train_tickers``: all of them (quick: the first). ``wf_tickers``: quick the
+    first; standard IBM and AMZN for the report's four, else the first two;
+    full all of them.
+    """
+    if profile == "quick":
+        return tickers[:1]
+    if which == "wf_tickers" and profile == "standard":
+        return WALK_FORWARD_DEFAULT if tickers == REPORT_TICKERS else tickers[:2]
+    return list(tickers)
+
+
+def default_profile() -> str:
+    """The profile a lesson uses when none is given: ``$LSTM_COURSE_PROFILE`` or ``standard``."""
+    name = os.environ.get(PROFILE_ENV, DEFAULT_PROFILE)
+    return check_profile(name)
+
+
+def check_profile(name: str) -> str:
+    """Return ``name`` if it is a known profile, else raise ValueError listing them."""
+    if name not in PROFILE_NAMES:
+        raise ValueError(f"unknown profile {name!r}; choose one of {', '.join(PROFILE_NAMES)}")
+    return name
+
+
+def settings(lesson: str, profile: str | None = None, **given: Any) -> dict[str, Any]:
+    """The parameters of one lesson under one profile, with explicit values winning.
+
+    Parameters
+    ----------
+    lesson : str
+        The lesson's name, its file name without the number: ``"keras_model"`` for
+        ``05_keras_model.ipynb`` (a name does not shift when a lesson is inserted).
+    profile : str, optional
+        ``quick``, ``standard`` or ``full``; default :func:`default_profile`.
+    **given
+        The lesson's papermill parameters. A value of ``None`` means "take the
+        profile's"; anything else overrides it. Every ``*tickers`` parameter may
+        be a list or a comma-separated string.
+
+    Returns
+    -------
+    dict
+        Every setting of the lesson, plus ``profile``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown lesson, profile or parameter name.
+    """
+    profile = check_profile(profile) if profile is not None else default_profile()
+    if lesson not in _LESSONS:
+        raise ValueError(f"no profile settings for lesson {lesson!r}; known: {', '.join(sorted(_LESSONS))}")
+    merged: dict[str, Any] = {**_COMMON[profile], **_LESSONS[lesson][profile]}
+    unknown = sorted(set(given) - set(merged))
+    if unknown:
+        raise ValueError(f"lesson {lesson} has no parameter(s) {', '.join(unknown)}")
+    for key, value in given.items():
+        if value is not None:
+            merged[key] = value
+    for key in [k for k in merged if k.endswith("tickers")]:  # tickers, train_tickers, wf_tickers
+        if isinstance(merged[key], str):
+            merged[key] = [t.strip().upper() for t in merged[key].split(",") if t.strip()]
+        elif merged[key] is not None:
+            merged[key] = [str(t).strip().upper() for t in merged[key]]
+    if not merged["tickers"]:
+        raise ValueError("no tickers given")
+    for key in ("train_tickers", "wf_tickers"):
+        if key in merged and merged[key] is None:
+            merged[key] = resolve_tickers(profile, merged["tickers"], key)
+    merged["ticker"] = merged["tickers"][0]  # lessons about one stock take the first
+    merged["profile"] = profile
+    return merged
