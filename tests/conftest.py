@@ -3,7 +3,8 @@
 The notebook checks (nbval) run every lesson in the ``quick`` profile: the
 kernels nbval starts inherit these environment variables. They also get a
 fresh, empty model cache for the session, so they really train (the local
-``build/cache`` of ``make course`` is never read by the tests).
+``build/cache`` of ``make course`` is never read by the tests). The pytest-xdist
+workers share that cache: a model one worker trained loads in the others.
 """
 
 import os
@@ -17,7 +18,8 @@ import pandas as pd
 import pytest
 
 os.environ["LSTM_COURSE_PROFILE"] = "quick"
-os.environ["LSTM_COURSE_CACHE"] = tempfile.mkdtemp(prefix="lstm-course-test-cache-")
+if not os.environ.get("PYTEST_XDIST_WORKER"):  # the run's one cache, made before the workers start: they share it
+    os.environ["LSTM_COURSE_CACHE"] = tempfile.mkdtemp(prefix="lstm-course-test-cache-")
 for name in ("LSTM_COURSE_RETRAIN", "LSTM_COURSE_SCHEDULER", "LSTM_COURSE_PROGRESS", "LSTM_COURSE_KEYS"):
     os.environ.pop(name, None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -129,7 +131,7 @@ def _check_text(outputs) -> str:
     return "".join(texts)
 
 
-def pytest_collection_modifyitems(session, config, items):
+def _wrap_check_cells(items) -> None:
     """Wrap nbval's run of each exercise check cell (``checks.…(…)``) with the line it must print.
 
     In ``notebooks/`` the lesson's solution must pass; in ``exercises/`` the learner copy's
@@ -150,3 +152,40 @@ def pytest_collection_modifyitems(session, config, items):
                                      f"{expected!r}, it printed {text!r}")
 
         item.runtest = runtest
+
+
+# --------------------------------------------------------------------------
+# Order and cost: the longest files start first, and every run prints what each file took
+# --------------------------------------------------------------------------
+
+LONGEST_FIRST = ("test_own_data.py", "test_published_notebooks.py", "test_grading.py", "test_book.py",
+                 "06_experiments.ipynb", "test_checks.py", "test_scheduler.py", "07_multi_step.ipynb")
+"""Files that take longest (measured in CI), started first so that the workers finish together
+(``-n auto --dist loadfile`` hands out whole files in this order)."""
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Exercise check cells wrapped (above); the longest files first, each file's items in their order."""
+    _wrap_check_cells(items)
+    rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+_SECONDS_PER_FILE: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    path = report.nodeid.split("::")[0]
+    _SECONDS_PER_FILE[path] = _SECONDS_PER_FILE.get(path, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Seconds per test file (setup, call and teardown; summed over workers), the costliest first."""
+    if not _SECONDS_PER_FILE:
+        return
+    terminalreporter.section("seconds per file (the costliest 20)")
+    ranked = sorted(_SECONDS_PER_FILE.items(), key=lambda kv: -kv[1])
+    for path, seconds in ranked[:20]:
+        terminalreporter.write_line(f"{seconds:8.1f} s  {path}")
+    terminalreporter.write_line(f"{sum(_SECONDS_PER_FILE.values()):8.1f} s  in all {len(ranked)} files "
+                                "(worker time: with several workers the wall time is less)")
