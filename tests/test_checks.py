@@ -482,14 +482,14 @@ def test_report_model():
     not_done(checks.report_model(run_answer("05_keras_model", 2, placeholder=True, keras=keras)["my_report_model"]))
 
     def built(units=50, sequences=(True, True, True, False), rate=0.2, optimizer="rmsprop", loss="mean_squared_error",
-              dense=1, compiled=True, dropout=True, features=1):
+              dense=1, compiled=True, dropout=True, features=1, lstm=None, dense_args=None):
         def model(window):
             m = keras.Sequential([keras.Input((window, features))])
             for s in sequences:
-                m.add(keras.layers.LSTM(units, return_sequences=s))
+                m.add(keras.layers.LSTM(units, return_sequences=s, **(lstm or {})))
                 if dropout:
                     m.add(keras.layers.Dropout(rate))
-            m.add(keras.layers.Dense(dense))
+            m.add(keras.layers.Dense(dense, **(dense_args or {})))
             if compiled:
                 m.compile(optimizer=optimizer, loss=loss)
             return m
@@ -508,6 +508,13 @@ def test_report_model():
     fails(checks.report_model(lambda window: "a model"), "must return a Keras model")
     passes(checks.report_model(built(loss=keras.losses.MeanSquaredError())))  # a loss object is a right answer
     fails(checks.report_model(lambda window: built()(60)), "(60, 1) and (60, 1)")  # the window written in
+    # the whole configuration, not only the layers' kinds and sizes
+    fails(checks.report_model(built(lstm={"activation": "relu"})), "first LSTM layer has activation='relu'", "'tanh'")
+    fails(checks.report_model(built(dense_args={"activation": "sigmoid"})), "Dense layer has activation='sigmoid'")
+    fails(checks.report_model(built(lstm={"dropout": 0.2})), "LSTM layer has dropout=0.2", "dropout=0")
+    fails(checks.report_model(built(optimizer=keras.optimizers.RMSprop(learning_rate=0.1))),
+          "learning_rate is 0.1", "0.001")
+    passes(checks.report_model(built(optimizer=keras.optimizers.RMSprop())))  # the default RMSprop, as an object
 
     def no_input(window):
         m = keras.Sequential()
@@ -632,6 +639,13 @@ def test_recursive_loop():
         return out
 
     fails(checks.recursive_loop(frozen), "the window never changes")
+
+    def literal(step, history, horizon, scale):  # the loop as a beginner writes it: the window never slides
+        window, out = np.array(history, dtype=float), np.empty((len(history), horizon))
+        for h in range(horizon):
+            out[:, h] = window[:, -1] * (1 + np.ravel(step(((window / window[:, -1:] - 1) / scale)[:, :, None])) * scale)
+        return out
+    fails(checks.recursive_loop(literal), "the window never slides", "path ", "day ")
     fails(checks.recursive_loop(from_origin), "applied to the origin's price")
     fails(checks.recursive_loop(growing), "the window grows")
     fails(checks.recursive_loop(lambda step, history, horizon, scale: np.zeros((6, horizon))), "differs")
@@ -653,6 +667,12 @@ def test_horizon_growth():
     fails(checks.horizon_growth(1 / ns["my_ratio"], actual, origin, 20), "turn it over")
     fails(checks.horizon_growth(ns["my_ratio"] ** 2, actual, origin, 20), "take the square root")
     fails(checks.horizon_growth("5", actual, origin, 20), "must be a number")
+    # a number typed as the lesson prints it is right at the precision it was printed with
+    want = ns["my_ratio"]
+    passes(checks.horizon_growth(float(f"{want:.3f}"), actual, origin, 20))
+    passes(checks.horizon_growth(float(f"{want:.4g}"), actual, origin, 20))
+    fails(checks.horizon_growth(float(f"{want:.3f}") + 0.002, actual, origin, 20), "expected")
+    fails(checks.horizon_growth(float(f"{want:.1f}"), actual, origin, 20), "expected")  # too few digits
 
 
 def test_best_strategy():
@@ -668,7 +688,14 @@ def test_best_strategy():
     assert "AAA drift" in r.message and "BBB persistence" in r.message
     blank = run_answer("07_multi_step", 3, placeholder=True, H=10, by_horizon=by_horizon, data={})
     not_done(checks.best_strategy(blank["my_horizon"], blank["my_best"], by_horizon))
-    fails(checks.best_strategy(10, {"AAA": "recursive", "BBB": "persistence"}, by_horizon), "Average over the seeds")
+    fails(checks.best_strategy(10, {"AAA": "recursive", "BBB": "persistence"}, by_horizon), "average over the seeds")
+    fails(checks.best_strategy(10, {"AAA": "drift", "BBB": "drift"}, by_horizon), "the highest mean ratio")
+    # a lead within the noise the exercise names is a tie: either strategy passes, and the message says so
+    tied = by_horizon.copy()
+    tied.loc[(tied["ticker"] == "BBB") & (tied["strategy"] == "recursive"), "ratio"] -= 0.008  # 0.002 behind
+    r = passes(checks.best_strategy(10, {"AAA": "drift", "BBB": "recursive"}, tied))
+    assert "BBB recursive" in r.message and "a tie" in r.message
+    fails(checks.best_strategy(10, {"AAA": "drift", "BBB": "drift"}, tied), "more than the 0.005")
     fails(checks.best_strategy(10, {"AAA": "drift"}, by_horizon), "no entry for BBB")
     fails(checks.best_strategy(7, ns["my_best"], by_horizon), "not a scored horizon")
     fails(checks.best_strategy(10.5, ns["my_best"], by_horizon), "whole number")
@@ -763,21 +790,26 @@ def _first_number(x, replace):
     return x, False
 
 
-def _float32(x):
-    """``x`` with every float (scalar, array, pandas) held as float32, as a learner's float32 code would return."""
+def _float32(x, dtype=np.float32):
+    """``x`` with every float (scalar, array, pandas) held as ``dtype``, as a learner's float32 code would return."""
     if isinstance(x, bool) or isinstance(x, int | str | np.integer):
         return x
     if isinstance(x, float | np.floating):
-        return np.float32(x)
+        return dtype(x)
     if isinstance(x, np.ndarray):
-        return x.astype(np.float32) if np.issubdtype(x.dtype, np.floating) else x
+        return x.astype(dtype) if np.issubdtype(x.dtype, np.floating) else x
     if isinstance(x, pd.Series | pd.DataFrame):
-        return x.astype(np.float32)
+        return x.astype(dtype)
     if isinstance(x, dict):
-        return {k: _float32(v) for k, v in x.items()}
+        return {k: _float32(v, dtype) for k, v in x.items()}
     if isinstance(x, list | tuple):
-        return type(x)(_float32(v) for v in x)
+        return type(x)(_float32(v, dtype) for v in x)
     return x
+
+
+def _float16(x):
+    """``x`` with every float held as float16 (about three digits): refused, never passed."""
+    return _float32(x, np.float16)
 
 
 def _bad_answer_cases(prices, split, runs):
@@ -876,7 +908,7 @@ def _bad_answer_cases(prices, split, runs):
     }
 
 
-BAD_ANSWERS = ("None", "NaN", "inf", "text", "float32", "raises", "returns None")
+BAD_ANSWERS = ("None", "NaN", "inf", "text", "float32", "float16", "raises", "returns None")
 CHECKED = sorted(name for name in checks.__all__ if name[0].islower() and name != "toy_cell_states")
 
 
@@ -892,9 +924,13 @@ def _bad(kind, good, is_function):
             return lambda *a: None
         if kind == "float32":
             return lambda *a: _float32(good(*a))
+        if kind == "float16":
+            return lambda *a: _float16(good(*a))
         return lambda *a: _first_number(good(*a), replace)[0]
     if kind == "float32":
         return _float32(good)
+    if kind == "float16":
+        return _float16(good)
     if kind in ("raises", "returns None"):
         return pytest.skip(f"{kind} is for a function answer")
     return _first_number(good, replace)[0]
@@ -907,7 +943,7 @@ def test_the_table_names_every_check(prices, split, runs):
 @pytest.mark.parametrize("kind", BAD_ANSWERS)
 @pytest.mark.parametrize("name", CHECKED)
 def test_every_check_against_the_same_bad_answers(name, kind, prices, split, runs):
-    if name == "report_model" and kind in ("NaN", "inf", "text", "float32"):
+    if name == "report_model" and kind in ("NaN", "inf", "text", "float32", "float16"):
         pytest.skip("a Keras model holds no number to spoil")
     call, good, is_function = _bad_answer_cases(prices, split, runs)[name]
     passes(call(good))
@@ -917,6 +953,10 @@ def test_every_check_against_the_same_bad_answers(name, kind, prices, split, run
         not_done(result)
     elif kind == "float32":
         passes(result)  # a right answer held in float32 is a right answer
+    elif kind == "float16":  # even a right answer: float16's tolerance would let wrong ones pass
+        if result.status == checks.PASSED:
+            pytest.skip("this answer holds no float (a name, a count, whole numbers)")
+        fails(result, "float16", "float32 or float64")
     elif kind == "raises":
         fails(result, "raised ZeroDivisionError")
     elif kind == "returns None":

@@ -88,11 +88,33 @@ def call_answer(fn: Any, name: str, *args: Any) -> Any:
     return out
 
 
-def position_of(k: int, shape: tuple[int, ...]) -> str:
-    """A flat index as a learner reads it: ``(2, 1)``, ``(4,)``, or ``""`` for a scalar."""
+def position_of(k: int, shape: tuple[int, ...], axes: tuple[str, ...] = ()) -> str:
+    """A flat index as a learner reads it: ``(2, 1)``, ``(4,)``, or ``""`` for a scalar.
+
+    With ``axes``, each index is also said in the exercise's own terms: ``axes=("path", "day +")``
+    gives ``path 5, day 6 (5, 5)`` (a name ending in ``+`` counts from 1, as days ahead do).
+    """
     if not shape:
         return ""
-    return "(" + ", ".join(str(int(i)) for i in np.unravel_index(k, shape)) + ("," if len(shape) == 1 else "") + ")"
+    index = [int(i) for i in np.unravel_index(k, shape)]
+    plain = "(" + ", ".join(map(str, index)) + ("," if len(shape) == 1 else "") + ")"
+    if not axes:
+        return plain
+    named = ", ".join(f"{a.rstrip(' +')} {i + 1 if a.endswith('+') else i}" for a, i in zip(axes, index, strict=False))
+    return f"{named} {plain}"
+
+
+def typed_as_printed(raw: Any, want: float) -> bool:
+    """True when ``raw`` is a number typed with at least four significant digits that equals ``want`` rounded
+    to them (``5.058`` for 5.05803): a value copied from a printed table is a right answer at its precision."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not np.isfinite(want) or want == 0:
+        return False
+    mantissa = f"{raw!r}".lower().split("e")[0].lstrip("-").replace(".", "").lstrip("0")
+    digits = len(mantissa.rstrip("0")) if "." in f"{raw!r}" else len(mantissa)
+    if digits < 4:
+        return False
+    last = 10.0 ** (np.floor(np.log10(abs(want))) - digits + 1)  # the place of the last digit typed
+    return abs(raw - want) <= 0.5 * last * (1 + 1e-9)
 
 
 def show(value: float) -> str:
@@ -106,10 +128,22 @@ def _refuse_text(value: Any, name: str, what: str) -> None:
                       "in quotes")
 
 
+def _refuse_coarse(value: Any, name: str) -> None:
+    """Refuse a float type coarser than float32 (float16): no tolerance can be both fair to it and strict."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is None and isinstance(value, list | tuple) and value:
+        dtype = getattr(value[0], "dtype", None)
+    if dtype is not None and np.issubdtype(dtype, np.floating) and np.finfo(dtype).eps > np.finfo(np.float32).eps:
+        raise Failed(f"{name} is held in {np.dtype(dtype).name}, which keeps about {np.finfo(dtype).precision} "
+                     "significant digits: too few to tell a right answer from a wrong one. Compute it in "
+                     "float32 or float64 (NumPy's default)")
+
+
 def as_number(value: Any, name: str) -> float:
-    """The learner's number: a real, finite number (NumPy scalars and 0-d arrays of any float type welcome)."""
+    """The learner's number: a real, finite number (NumPy scalars and 0-d arrays of float32 or float64)."""
     value = answered(value, name)
     _refuse_text(value, name, "a number")
+    _refuse_coarse(value, name)
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value[()]
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
@@ -124,6 +158,7 @@ def as_array(value: Any, name: str, finite: bool = False) -> np.ndarray:
     if value is None:
         raise Failed(f"{name} is None: did you forget to `return` or to fill it in?")
     _refuse_text(value, name, "an array of numbers")
+    _refuse_coarse(value, name)
     try:
         out = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as err:
@@ -138,12 +173,14 @@ def as_array(value: Any, name: str, finite: bool = False) -> np.ndarray:
 def _coarse_eps(answer: Any) -> float:
     """The machine epsilon of the answer's float type when it is coarser than float64 (float32: 1.2e-7), else 0.
 
-    A list or tuple counts by the type NumPy gives it.
+    A list or tuple counts by the type NumPy gives it. A type coarser than float32 (float16 keeps about
+    three digits) is refused: a tolerance wide enough for it would let wrong answers pass.
     """
     dtype = getattr(answer, "dtype", None)
     if dtype is None and isinstance(answer, list | tuple) and answer:
         dtype = np.asarray(answer).dtype
     if dtype is not None and np.issubdtype(dtype, np.floating) and np.finfo(dtype).eps > np.finfo(float).eps:
+        _refuse_coarse(np.zeros(0, dtype), "the answer")
         return float(np.finfo(dtype).eps)
     return 0.0
 
@@ -163,12 +200,13 @@ def tolerances(got: Any, expected: np.ndarray, rtol: float, atol: float) -> tupl
 
 
 def expect_same(got: Any, expected: np.ndarray, name: str, mistakes: Mapping[str, Any] | None = None,
-          rtol: float = 1e-6, atol: float = 1e-9) -> None:
+          rtol: float = 1e-6, atol: float = 1e-9, axes: tuple[str, ...] = ()) -> None:
     """Fail unless ``got`` equals ``expected`` within a tolerance fit for ``got``'s float type.
 
-    The message names the entry that broke the tolerance most (by its position, with
-    both values to nine significant digits), a value that is NaN or inf where a number
-    was expected, and any typical mistake the answer matches.
+    The message names the entry that broke the tolerance most (by its position, in the
+    exercise's own terms when ``axes`` names them, with both values to nine significant
+    digits), a value that is NaN or inf where a number was expected, and any typical
+    mistake the answer matches.
     """
     rtol, atol = tolerances(got, np.asarray(expected, dtype=float), rtol, atol)
     got = as_array(got, name)
@@ -185,13 +223,14 @@ def expect_same(got: Any, expected: np.ndarray, name: str, mistakes: Mapping[str
         np.isinf(got) & np.isinf(expected) & (np.sign(got) != np.sign(expected)))
     if odd.any():
         k = int(np.flatnonzero(odd)[0])
-        raise Failed(f"{name}: position {position_of(k, got.shape)} is {show(got.flat[k])}, expected "
+        raise Failed(f"{name}: position {position_of(k, got.shape, axes)} is {show(got.flat[k])}, expected "
                       f"{show(expected.flat[k])}.{hint}")
     finite = np.isfinite(expected)
     excess = np.where(finite, np.abs(got - np.where(finite, expected, 0.0)) - (atol + rtol * np.abs(expected)), -1.0)
     if (excess > 0).any():
         k = int(np.argmax(excess))
-        where = f" at position {position_of(k, got.shape)}" if got.ndim else ""
+        where = f" at {position_of(k, got.shape, axes)}" if axes else f" at position {position_of(k, got.shape)}" \
+            if got.ndim else ""
         raise Failed(f"{name} differs from the reference{where}: yours {show(got.flat[k])}, expected "
                       f"{show(expected.flat[k])} (difference {abs(got.flat[k] - expected.flat[k]):.3g}).{hint}")
 

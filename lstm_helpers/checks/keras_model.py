@@ -137,7 +137,8 @@ def report_model(my_report_model: Any) -> str:
         raise
     if not isinstance(model, keras.Model):
         raise Failed(f"my_report_model(60) must return a Keras model, got {type(model).__name__}")
-    ref = _architecture(DEFAULT.build(window=60, n_features=1))  # what the report's model is, read from it
+    reference_model = DEFAULT.build(window=60, n_features=1)
+    ref = _architecture(reference_model)  # what the report's model is, read from it
     got = _architecture(model)
     stack = (f"the report stacks {_WORDS[len(ref['units'])]} LSTM({ref['units'][0]}) layers, each followed by "
              f"Dropout({ref['rates'][0]}), then Dense({ref['dense']})")
@@ -153,6 +154,7 @@ def report_model(my_report_model: Any) -> str:
                      "after every LSTM")
     if got["dense"] != ref["dense"]:
         raise Failed(f"the last layer has {got['dense']} units; one forecast per window needs Dense(1)")
+    _same_layer_settings(model, reference_model)
     try:
         shapes = [tuple(m.inputs[0].shape[1:]) for m in (model, other)]
     except (AttributeError, ValueError, IndexError, TypeError):
@@ -169,6 +171,11 @@ def report_model(my_report_model: Any) -> str:
         getattr(model.loss, "name", None) or getattr(model.loss, "__name__", str(model.loss)))
     if loss not in (ref["loss"], "mse"):
         raise Failed(f"the loss is {loss!r}; the report minimises {ref['loss']!r}")
+    for key, want in _settings(reference_model.optimizer.get_config()).items():
+        have = _settings(model.optimizer.get_config()).get(key)
+        if not _equal_setting(have, want):
+            raise Failed(f"the optimizer's {key} is {_fmt(have)}; the report compiles with {DEFAULT.optimizer!r} "
+                         f"and its defaults ({key} {_fmt(want)})")
     reference = DEFAULT.build(window=60, n_features=1).count_params()
     if model.count_params() != reference:
         raise Failed(f"the model has {model.count_params()} parameters, the report's has {reference}")
@@ -178,6 +185,44 @@ def report_model(my_report_model: Any) -> str:
 
 
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
+_NOT_COMPARED = {"name", "seed"}
+"""Layer and optimizer settings that do not change the model the report defines (a name, a seed)."""
+
+
+def _settings(config: dict) -> dict:
+    """A Keras config without its name and seeds (also inside nested initializer configs)."""
+    return {k: _settings(v) if isinstance(v, dict) else v for k, v in config.items() if k not in _NOT_COMPARED}
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else repr(value)
+
+
+def _equal_setting(a: Any, b: Any) -> bool:
+    if isinstance(a, numbers.Real) and isinstance(b, numbers.Real) and not isinstance(a, bool | np.bool_):
+        return abs(float(a) - float(b)) <= 1e-6 * max(abs(float(b)), 1e-12)
+    return a == b
+
+
+def _same_layer_settings(model: Any, reference: Any) -> None:
+    """Every setting of every layer as the report's (activations, dropout arguments, initializers, ...)."""
+    from lstm_helpers.tf_quiet import keras
+
+    def layers(m: Any) -> list:
+        return [layer for layer in m.layers if not isinstance(layer, keras.layers.InputLayer)]
+
+    seen: dict[str, int] = {}
+    kinds = [type(layer).__name__ for layer in layers(reference)]
+    for mine, theirs in zip(layers(model), layers(reference), strict=True):
+        kind = type(theirs).__name__
+        seen[kind] = seen.get(kind, 0) + 1
+        ours, want = _settings(mine.get_config()), _settings(theirs.get_config())
+        for key, value in want.items():
+            if not _equal_setting(ours.get(key), value):
+                nth = _ORDINALS.get(seen[kind], f"{seen[kind]}th") + " " if kinds.count(kind) > 1 else ""
+                raise Failed(f"the {nth}{kind} layer has {key}={_fmt(ours.get(key))}; the report's has "
+                             f"{key}={_fmt(value)} (Keras's default: leave it out)")
 
 
 def _architecture(model: Any) -> dict[str, Any]:
