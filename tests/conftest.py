@@ -20,6 +20,9 @@ import pytest
 os.environ["LSTM_COURSE_PROFILE"] = "quick"
 if not os.environ.get("PYTEST_XDIST_WORKER"):  # the run's one cache, made before the workers start: they share it
     os.environ["LSTM_COURSE_CACHE"] = tempfile.mkdtemp(prefix="lstm-course-test-cache-")
+else:  # the cores shared among the test workers: each trains in as many processes as it has cores of its own
+    os.environ["LSTM_COURSE_WORKERS"] = str(max(1, (os.cpu_count() or 1) // int(os.environ.get(
+        "PYTEST_XDIST_WORKER_COUNT", "1"))))
 for name in ("LSTM_COURSE_RETRAIN", "LSTM_COURSE_SCHEDULER", "LSTM_COURSE_PROGRESS", "LSTM_COURSE_KEYS"):
     os.environ.pop(name, None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -165,10 +168,14 @@ LONGEST_FIRST = ("test_own_data.py", "test_published_notebooks.py", "test_gradin
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Exercise check cells wrapped (above); the longest files first, each file's items in their order."""
+    """Exercise check cells wrapped (above); the longest files first, each file's items in their order.
+
+    The learner copies come last: a copy trains the same quick models as its lesson, so it should
+    find them in the shared cache rather than train them at the same time on another worker.
+    """
     _wrap_check_cells(items)
     rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    items.sort(key=lambda item: (item.path.parent.name == "exercises", rank.get(item.path.name, len(rank))))
 
 
 _SECONDS_PER_FILE: dict[str, float] = {}

@@ -47,9 +47,11 @@ def f(x):
 
 def test_code_digest_survives_moved_modules_and_reordered_imports(tmp_path):
     base = _module(tmp_path, "a", MODULE)
+    order = "import numpy as np\nfrom lstm_helpers.data.windows import scale\nfrom lstm_helpers.training import cache\n"
+    assert order in MODULE  # the replacements below change the text
     reordered = _module(tmp_path, "b", MODULE.replace(
-        "import numpy as np\nfrom lstm_helpers.data.windows import scale\nfrom lstm_helpers import cache\n",
-        "from lstm_helpers import cache\nimport numpy as np\nfrom lstm_helpers.windows import scale\n"))
+        order, "from lstm_helpers.training import cache\nimport numpy as np\nfrom lstm_helpers.windows import scale\n"))
+    assert open(reordered.__file__).read() != MODULE
     moved = _module(tmp_path, "c", MODULE.replace("from lstm_helpers.data.windows import scale",
                                                   "from lstm_helpers.scaling.minmax import scale"))
     relative = _module(tmp_path, "d", MODULE.replace("from lstm_helpers.data.windows import scale",
@@ -284,12 +286,14 @@ def edit_builder(path: Path) -> None:
     path.write_text(text[:body] + "\n        window = int(window) + 0  # planted" + text[body:])
 
 
-@pytest.mark.parametrize("type_name", ["ModelConfig", "StackConfig", "GateConfig", "MemoryConfig", "MultiStepConfig"])
+@pytest.mark.parametrize("type_name", sorted(configuration_types()))
 def test_editing_a_familys_builder_rekeys_that_family_and_nothing_else(index, config_types, tmp_path, type_name):
     before = family_codes(PACKAGE_DIR, config_types)
     root = tree_copy(tmp_path)
     edit_builder(defining_file(root, type_name))
-    changed = rekeyed(index, before, family_codes(root, config_types))
+    after = family_codes(root, config_types)
+    assert [name for name in config_types if before[name] != after[name]] == [type_name]
+    changed = rekeyed(index, before, after)
     family = {key for key, info in index if info["config"]["type"] == type_name}
     assert changed == family
 
@@ -314,3 +318,52 @@ def test_a_planted_shared_module_would_be_caught(index, config_types, tmp_path):
     family = {key for key, info in index if info["config"]["type"] == "ModelConfig"}
     stacks = {key for key, info in index if info["config"]["type"] == "StackConfig"}
     assert changed == family | stacks and (not stacks or changed != family)
+
+
+COURSE_NAMES_A_FAMILY_MAY_IMPORT = {
+    "keras": "Keras itself, through tf_quiet: keyed by its version",
+    "tf": "TensorFlow itself, through tf_quiet: keyed by its version",
+    "REPORT_SPLIT": "a default value only: the value lands in a configuration field, and the fields are keyed",
+    "TrainingSettings": "with_training copies a configuration; what it changes is in the fields, which are keyed",
+    "environment": "records where a model trained, after it trained; not keyed on purpose",
+    "gate_block": "Keras's gate order, which builds the memory models' forget bias: pinned by the test below",
+}
+"""What the key's modules (the shared training path and every configuration's module) import from the rest of
+the course, whose code the key does not digest, and why none of it can change a trained model unkeyed."""
+
+
+def _course_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("lstm_helpers")):
+            names |= {alias.asname or alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {a.asname or a.name for a in node.names if a.name.startswith("lstm_helpers")}
+    return names
+
+
+def test_the_keys_modules_import_from_the_course_only_what_cannot_change_a_model_unkeyed(config_types):
+    """A family module that imported other course code (a helper that builds part of a model) would escape
+    the key: this test makes that a decision, written in COURSE_NAMES_A_FAMILY_MAY_IMPORT with its reason."""
+    from lstm_helpers.training import jobs
+
+    assert jobs.fit.__module__ == jobs.TrainJob.__module__, "the key finds the training path from TrainJob's module"
+    for module in {sys.modules[jobs.__name__], *(sys.modules[c.__module__] for c in config_types.values())}:
+        extra = _course_names(Path(module.__file__)) - set(COURSE_NAMES_A_FAMILY_MAY_IMPORT)
+        assert extra == set(), f"{module.__name__} imports {sorted(extra)} from the course, outside its key"
+
+
+def test_a_planted_course_import_in_a_family_module_is_caught(tmp_path):
+    planted = tmp_path / "report_model.py"
+    planted.write_text("from lstm_helpers.numpy_lstm.initializers import glorot_uniform\n")
+    assert _course_names(planted) - set(COURSE_NAMES_A_FAMILY_MAY_IMPORT) == {"glorot_uniform"}
+
+
+def test_the_gate_order_a_memory_model_uses_is_pinned():
+    """``gate_block`` places the memory models' forget bias and is not in their key: its behaviour is pinned to
+    Keras's order (i, f, c, o), so a change to it fails here instead of leaving stale memory models."""
+    from lstm_helpers.numpy_lstm.cell import GATES, gate_block
+
+    assert GATES == ("i", "f", "c", "o")
+    for units in (1, 3, 32):
+        assert [gate_block(g, units) for g in GATES] == [slice(k * units, (k + 1) * units) for k in range(4)]

@@ -73,12 +73,15 @@ def test_the_docstring_names_every_subpackage_and_top_level_module_and_no_other(
 @pytest.mark.parametrize("sub", [m for _, m, is_pkg in pkgutil.iter_modules(lstm_helpers.__path__) if is_pkg])
 def test_each_subpackage_docstring_names_its_modules(sub):
     package = __import__(f"lstm_helpers.{sub}", fromlist=["_"])
-    modules = {name for _, name, _ in pkgutil.iter_modules(package.__path__) if name != "__main__"}
+    every = {name for _, name, _ in pkgutil.iter_modules(package.__path__) if name != "__main__"}
+    modules = every
     if sub in ("numpy_lstm", "checks"):  # their docstrings describe the public face; private modules start with _
         modules = {m for m in modules if not m.startswith("_")}
     doc = package.__doc__ or ""
     named = set(re.findall(rf"lstm_helpers\.{sub}\.(\w+)`", doc)) | set(re.findall(r"``(\w+)\.py``", doc))
-    assert modules <= named, f"lstm_helpers.{sub}'s docstring does not name {sorted(modules - named)}"
+    assert modules - named == set(), f"lstm_helpers.{sub}'s docstring does not name {sorted(modules - named)}"
+    assert named - every == set(), f"lstm_helpers.{sub}'s docstring names modules that do not exist: " \
+        f"{sorted(named - every)}"
 
 
 def test_imports_never_run_up_a_layer():
@@ -135,3 +138,18 @@ def test_the_readme_module_table_lists_every_file_with_its_line_count():
     assert sorted(set(table) - set(files)) == [], "the README's module table names files that do not exist"
     drift = {f: (table[f][0], n) for f, n in files.items() if table[f][0] != n}
     assert drift == {}, "README line counts (table, file) drifted; update the table"
+
+
+def test_the_readme_layer_table_counts_modules_and_lines():
+    rows = re.findall(r"^\| (`[^|]+`) \| (\d+) \| (\d+) \| [^|]+ \|$", README.read_text(), flags=re.M)
+    table = {label: (int(n), int(lines)) for label, n, lines in rows}
+    found: dict[str, list[int]] = {}
+    for name, path in package_modules().items():
+        k = layer_of(name)
+        label = "`lstm_helpers/__init__.py`" if name == "lstm_helpers" else (
+            ", ".join(f"`{n}`" for n in lstm_helpers.LAYERS[k].split()) if " " in lstm_helpers.LAYERS[k]
+            else f"`{lstm_helpers.LAYERS[k]}/`")
+        counts = found.setdefault(label, [0, 0])
+        counts[0] += 1
+        counts[1] += len(path.read_text().splitlines())
+    assert table == {label: tuple(c) for label, c in found.items()}, "the README's layer table drifted from the files"

@@ -122,7 +122,9 @@ def test_a_process_dask_cluster_trains_what_the_local_pool_trains(random_walk_wi
     local = train_many([job, make_job(random_walk_windows, seed=1, config=config)], workers=2)[0]
     cache.clear()
     if not plugin:
-        monkeypatch.setattr(scheduler, "prepare_cluster", lambda client: None)
+        from lstm_helpers.training import cluster
+
+        monkeypatch.setattr(cluster, "prepare_cluster", lambda client, prepare: None)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as lc, \
             distributed.Client(lc) as client:
         remote = train_many([job], executor=client.get_executor())[0]
@@ -132,7 +134,18 @@ def test_a_process_dask_cluster_trains_what_the_local_pool_trains(random_walk_wi
     assert np.array_equal(remote.outputs, local.outputs) == plugin
 
 
-def test_default_workers_on_a_cpu_machine():
+def test_a_cluster_whose_workers_run_several_threads_is_refused(jobs, tmp_cache, tmp_results):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as lc, \
+            distributed.Client(lc) as client, pytest.raises(RuntimeError, match="runs 2 threads.*--nthreads 1"):
+        train_many(jobs[:1], executor=client.get_executor())
+    assert cache.keys() == []  # nothing trained
+
+
+def test_default_workers_on_a_cpu_machine(monkeypatch):
+    monkeypatch.setenv(scheduler.WORKERS_ENV, "3")
+    assert scheduler.default_workers() == 3
+    monkeypatch.delenv(scheduler.WORKERS_ENV)
     assert scheduler.default_workers() >= 1
 
 

@@ -7,7 +7,7 @@ checks the plain test's assumption. :func:`paired_comparison` compares two
 models' scores paired by run (e.g. one RMSE per random seed);
 :func:`pooled_ratio_test` pools paired error ratios over stocks and seeds
 (direction calls are tested in :mod:`lstm_helpers.evaluation.direction`). Inputs are checked like those of
-:mod:`lstm_helpers.evaluation.metrics` (:mod:`lstm_helpers._checks`): NaN, infinite values,
+:mod:`lstm_helpers.evaluation.metrics` (:mod:`lstm_helpers.evaluation.input_checks`): NaN, infinite values,
 length mismatches and Series with different indexes are refused with a
 :class:`ValueError`.
 """

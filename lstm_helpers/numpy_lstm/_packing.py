@@ -12,12 +12,17 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_helpers.numpy_lstm._checks import Array
+from lstm_helpers.numpy_lstm.cell import GATES
+
+
+_FAST_ORDER = ("i", "f", "o", "c")
+"""The fast loop's block order: the three sigmoid gates together, then the candidate (``g``, Keras's ``c``)."""
 
 
 def _keras_to_ifog(a: Array) -> Array:
     """Reorder the last axis (4H) from Keras's gate blocks i, f, c, o to i, f, o, g."""
     blocks = a.reshape(*a.shape[:-1], 4, a.shape[-1] // 4)
-    return blocks[..., [0, 1, 3, 2], :].reshape(a.shape)
+    return blocks[..., [GATES.index(g) for g in _FAST_ORDER], :].reshape(a.shape)
 
 
 def _ifog_to_keras(a: Array) -> Array:

@@ -2,7 +2,7 @@
 
 A result (named arrays plus JSON metadata) is stored under a key, the SHA-256
 of a JSON description of everything that determines it (see
-:func:`lstm_helpers.training.jobs.job_info`, made of :mod:`lstm_helpers.training.digests`). Two places are searched, in order:
+:func:`lstm_helpers.training.digests.job_info`). Two places are searched, in order:
 
 1. the local cache, ``build/cache/models`` or ``$LSTM_COURSE_CACHE``, which
    every training run writes to;

@@ -110,53 +110,19 @@ def _one_thread() -> None:
         pass  # and every entry trained here records them (digests.environment)
 
 
-class TrainingWorkerPlugin:
-    """A Dask worker plugin that prepares every worker as the local pool prepares its processes.
-
-    Registered by :func:`train_many` on the cluster it trains on. Its ``setup`` runs
-    :func:`_one_thread` on each worker before any job arrives: TensorFlow loaded,
-    one CPU thread. Without it the first model a fresh Dask worker trained differed
-    from the same job trained locally (measured on a process-based ``LocalCluster``:
-    a four-layer LSTM(50)'s outputs by 0.005 after two epochs), since the worker
-    first loaded TensorFlow while unpickling that job; every later job on that
-    worker was bit-identical to the local one. With it, every job is
-    (``tests/test_scheduler.py``).
-    """
-
-    name = "lstm-course-training"
-    idempotent = True
-
-    def setup(self, worker: Any) -> None:
-        _one_thread()
-
-
-def prepare_cluster(client: Any) -> None:
-    """Register :class:`TrainingWorkerPlugin` on a Dask client's workers (present and future).
-
-    The plugin class is made here, so that this module does not import Dask (an optional extra).
-    """
-    from distributed.diagnostics.plugin import WorkerPlugin
-
-    plugin = type("TrainingWorker", (TrainingWorkerPlugin, WorkerPlugin), {})()
-    client.register_plugin(plugin, name=TrainingWorkerPlugin.name)
+WORKERS_ENV = "LSTM_COURSE_WORKERS"
 
 
 def default_workers() -> int:
-    """One process when TensorFlow sees a GPU (it would be shared anyway), else one per CPU core."""
+    """``$LSTM_COURSE_WORKERS`` if set; else one process when TensorFlow sees a GPU, else one per CPU core.
+
+    The tests set the variable so that their parallel workers do not each start a process per core.
+    """
+    if os.environ.get(WORKERS_ENV):
+        return max(1, int(os.environ[WORKERS_ENV]))
     from lstm_helpers.tf_quiet import tf
 
     return 1 if tf.config.list_physical_devices("GPU") else (os.cpu_count() or 1)
-
-
-def cluster_client(address: str) -> Any:
-    """A Dask client of the cluster at ``address`` (``tcp://host:8786``); its ``get_executor()`` runs jobs there."""
-    try:
-        from distributed import Client
-    except ImportError as err:
-        raise RuntimeError(
-            f"{SCHEDULER_ENV}={address}: Dask is not installed; pip install -e \".[cluster]\""
-        ) from err
-    return Client(address)
 
 
 def _duration(seconds: float) -> str:
@@ -287,11 +253,15 @@ def train_many(
         address = os.environ.get(SCHEDULER_ENV)
         own, client, others = None, None, set()
         if executor is None and address:
+            from lstm_helpers.training.cluster import cluster_client
+
             client = cluster_client(address)
             executor = client.get_executor()
         dask_client = client or getattr(executor, "_client", None)  # a Dask executor passed in has its client
         if dask_client is not None:
-            prepare_cluster(dask_client)
+            from lstm_helpers.training.cluster import prepare_cluster
+
+            prepare_cluster(dask_client, _one_thread)
         if executor is None:
             workers = max(1, min(workers or default_workers(), len(todo)))
             if workers > 1:
