@@ -137,7 +137,7 @@ def test_a_process_dask_cluster_trains_what_the_local_pool_trains(random_walk_wi
 def test_a_cluster_whose_workers_run_several_threads_is_refused(jobs, tmp_cache, tmp_results):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as lc, \
-            distributed.Client(lc) as client, pytest.raises(RuntimeError, match="runs 2 threads.*--nthreads 1"):
+            distributed.Client(lc) as client, pytest.raises(RuntimeError, match=r"runs 2 threads.*--nthreads 1"):
         train_many(jobs[:1], executor=client.get_executor())
     assert cache.keys() == []  # nothing trained
 

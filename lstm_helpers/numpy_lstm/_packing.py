@@ -14,7 +14,6 @@ import numpy as np
 from lstm_helpers.numpy_lstm._checks import Array
 from lstm_helpers.numpy_lstm.cell import GATES
 
-
 _FAST_ORDER = ("i", "f", "o", "c")
 """The fast loop's block order: the three sigmoid gates together, then the candidate (``g``, Keras's ``c``)."""
 
