@@ -102,6 +102,16 @@ def test_lookup_order_published_results_and_retraining(tmp_cache, tmp_results, m
     assert cache.lookup("k")[2] == "cache"  # the local cache comes first
     monkeypatch.setenv(cache.RETRAIN_ENV, "1")
     assert cache.lookup("k") is None
+    # --retrain sets the run's start: an entry written since counts, an older one does not, the published never
+    written = cache.entry_path("k").stat().st_mtime
+    monkeypatch.setenv(cache.RETRAIN_ENV, f"{written - 5:.0f}")
+    assert cache.lookup("k")[2] == "cache"
+    monkeypatch.setenv(cache.RETRAIN_ENV, f"{written + 5:.0f}")
+    assert cache.lookup("k") is None
+    cache.entry_path("k").unlink()
+    monkeypatch.setenv(cache.RETRAIN_ENV, f"{written - 5:.0f}")
+    assert cache.lookup("k") is None  # the published entry is older than any retraining run's start
+    cache.save("k", {"outputs": np.zeros(2)}, {})
     monkeypatch.delenv(cache.RETRAIN_ENV)
     # a damaged published entry is ignored, never deleted (it is a committed file)
     (tmp_results / "bad.npz").write_bytes(b"x")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from lstm_helpers.course import profiles
@@ -146,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
 
-    settings = {RETRAIN_ENV: "1" if args.retrain else None, SCHEDULER_ENV: args.scheduler}
+    # --retrain: the run's start time, so a model retrained by an earlier lesson of this run is not trained twice
+    settings = {RETRAIN_ENV: f"{time.time():.0f}" if args.retrain else None, SCHEDULER_ENV: args.scheduler}
     with environment(**settings):
         rows = run_lessons(notebooks, args.output.resolve(), args.profile, parameters)
     failed = [r for r in rows if r.status == "FAILED"]

@@ -9,8 +9,11 @@ of a JSON description of everything that determines it (see
 2. the published results committed with the course, ``results/models`` or
    ``$LSTM_COURSE_RESULTS``, read-only (``make publish`` refreshes them).
 
-``$LSTM_COURSE_RETRAIN=1`` (the runner's ``--retrain``) makes every lookup miss,
-so everything trains anew; ``$LSTM_COURSE_PUBLISHED_ONLY=1`` searches the
+``$LSTM_COURSE_RETRAIN=1`` makes every lookup miss, so everything trains anew.
+The runner's ``--retrain`` sets it to the run's start time instead (seconds since
+the epoch): then a local entry written since that time counts (a model retrained by
+an earlier lesson of the same run is not trained twice), and nothing older does.
+``$LSTM_COURSE_PUBLISHED_ONLY=1`` searches the
 published results alone (how ``make publish`` and the tests check that the
 committed notebooks are what the published results give).
 
@@ -73,8 +76,18 @@ def results_dir() -> Path:
 
 
 def retraining() -> bool:
-    """True when ``$LSTM_COURSE_RETRAIN`` asks to ignore every stored result."""
+    """True when ``$LSTM_COURSE_RETRAIN`` asks to ignore the stored results (all, or those older than a time)."""
     return os.environ.get(RETRAIN_ENV, "") not in ("", "0")
+
+
+def retrained_since() -> float | None:
+    """The start of the retraining run (seconds since the epoch) when ``$LSTM_COURSE_RETRAIN`` holds one."""
+    value = os.environ.get(RETRAIN_ENV, "")
+    try:
+        since = float(value)
+    except ValueError:
+        return None
+    return since if since > 1e9 else None  # "1" asks to ignore everything
 
 
 def published_only() -> bool:
@@ -130,11 +143,16 @@ def lookup(key: str) -> tuple[dict[str, np.ndarray], dict[str, Any], str] | None
     Returns
     -------
     (arrays, meta, source) or None
-        ``source`` is ``"cache"`` or ``"published"``. Always None while
-        :func:`retraining`; never ``"cache"`` while :func:`published_only`.
+        ``source`` is ``"cache"`` or ``"published"``. While :func:`retraining`,
+        only a local entry written since :func:`retrained_since` (else None);
+        never ``"cache"`` while :func:`published_only`.
     """
     if retraining():
-        return None
+        since, path = retrained_since(), entry_path(key)
+        if since is None or not path.is_file() or path.stat().st_mtime < since:
+            return None
+        found = load(key)
+        return None if found is None else (*found, "cache")
     found = None if published_only() else load(key)
     if found is not None:
         return (*found, "cache")
