@@ -143,3 +143,15 @@ def test_strategy_forecasts_from_trained_models(data, tmp_cache, tmp_results):
     assert loaded[0].source == "cache" and all(np.array_equal(a, b) for a, b in zip(loaded[0].weights,
                                                                                        results[0].weights,
                                                                                        strict=True))
+
+
+def test_a_gap_between_training_and_test_years_is_never_scored(series):
+    """With train_end=2015 and test_start=2017, 2016 is neither trained on nor scored (a planted leak: the old
+    first test origin, the last training day, scored 2016 as test)."""
+    gap = ms.horizon_windows(series, Split("2015", "2017", "2017"), horizon=5, window=10)
+    first_test_day = series.loc["2017"].index[0]
+    assert gap.test_origins[0] == series.index[series.index.get_loc(first_test_day) - 1]
+    assert gap.actual[0, 0] == series.loc["2017"].iloc[0]  # the first target is the first test day
+    assert (gap.test_origins >= pd.Timestamp("2016-12-30")).all()
+    scored = gap.actual[~np.isnan(gap.actual)]
+    assert np.isin(scored, series.loc["2017"].to_numpy()).all()

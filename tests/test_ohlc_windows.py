@@ -76,3 +76,12 @@ def test_rule_share_worked_by_hand():
     assert rule_share(frame, "High", "2016", days=1) == pytest.approx(expected)
     with pytest.raises(ValueError, match="'Close' column"):
         rule_share(frame.drop(columns="Close"))
+
+
+def test_a_gap_year_is_neither_trained_on_nor_scored_in_ohlc_windows():
+    days = pd.bdate_range("2012-01-02", "2017-12-29")
+    close = pd.Series(50 + np.cumsum(np.random.default_rng(5).normal(0, 1, len(days))), index=days)
+    frame = pd.DataFrame({"Open": close + 0.1, "High": close + 0.5, "Low": close - 0.5, "Close": close})
+    data, _ = ohlc_windows(frame, train_end="2015", test_start="2017", test_end="2017")
+    assert data.train_dates.max() <= pd.Timestamp("2015-12-31")
+    assert data.test_dates.min().year == 2017

@@ -6,7 +6,7 @@ import pytest
 
 from lstm_helpers.data.prices import DataWarning
 from lstm_helpers.data.tickers import load_ticker
-from lstm_helpers.data.windows import report_windows, sliding_windows
+from lstm_helpers.data.windows import report_windows, sliding_windows, variant_windows
 
 
 def test_sliding_windows_shapes_and_values():
@@ -93,3 +93,14 @@ def test_variant_windows_cover_the_report_days_and_invert(ibm, transform):
         )
     assert data.train_dates.max() <= pd.Timestamp("2016-12-31")
     assert abs(np.std(data.y_train) - 1.0) < 1e-9
+
+
+@pytest.mark.parametrize("transform", [None, "level", "log_return", "relative"])
+def test_a_gap_year_is_neither_trained_on_nor_scored(transform):
+    """train_end=2015, test_start=2017: no target day of 2016 in either part, for every window builder."""
+    days = pd.bdate_range("2012-01-02", "2017-12-29")
+    series = pd.Series(50 + np.cumsum(np.random.default_rng(4).normal(0, 1, len(days))), index=days, name="High")
+    split = {"train_end": "2015", "test_start": "2017", "test_end": "2017"}
+    data = report_windows(series, **split) if transform is None else variant_windows(series, transform, **split)
+    assert data.train_dates.max() <= pd.Timestamp("2015-12-31")
+    assert data.test_dates.min() >= pd.Timestamp("2017-01-01") and data.test_dates.min().year == 2017

@@ -144,8 +144,9 @@ def horizon_windows(series: pd.Series, split: Split, horizon: int = 20, window: 
     Training origins are those whose ``horizon`` target days all lie before
     the last training year; validation origins are in the last training year,
     with every target day inside the training years (so no target is shared
-    between the two parts); test origins run from the last training day to the
-    day before the last test day. ``scale`` comes from the training years only.
+    between the two parts); test origins run from the day before the first test
+    day (the last training day, unless the split leaves a gap) to the day before
+    the last test day, so a gap between training and test is never scored. ``scale`` comes from the training years only.
 
     Raises
     ------
@@ -163,6 +164,7 @@ def horizon_windows(series: pd.Series, split: Split, horizon: int = 20, window: 
     test_days = series.loc[split.test_start: split.test_end].index
     if train_last < window or test_days.empty:
         raise ValueError(f"{series.name}: split {split.describe()} leaves too little training data or no test days")
+    test_first = int(np.searchsorted(days, test_days.min()))
     test_last = int(np.searchsorted(days, test_days.max(), "right")) - 1
     val_first = int(np.searchsorted(days, pd.Timestamp(f"{split.train_year}-01-01")))
 
@@ -175,7 +177,7 @@ def horizon_windows(series: pd.Series, split: Split, horizon: int = 20, window: 
     scale = float(np.std(one_day))
     origins_train = np.arange(window - 1, val_first - horizon)
     origins_val = np.arange(max(val_first, window - 1), train_last - horizon + 1)
-    origins_test = np.arange(train_last, test_last)
+    origins_test = np.arange(test_first - 1, test_last)  # the first forecasts the first test day (after any gap)
     if min(len(origins_train), len(origins_val), len(origins_test)) < 1:
         raise ValueError(f"{series.name}: {len(origins_train)} training, {len(origins_val)} validation and "
                          f"{len(origins_test)} test origins for horizon {horizon}: every part needs some")
