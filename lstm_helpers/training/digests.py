@@ -9,7 +9,10 @@ family (:func:`family_code`): the shared training path (the module that defines
 configuration's type, found from the type itself. Editing the module of one
 configuration type re-keys the models of that type and no other; moving or
 renaming a module re-keys nothing (:func:`code_digest` leaves out where the
-course's own imports come from).
+course's own imports come from). What those modules import from the rest of the
+course is not digested: ``tests/test_digests.py`` lists each such name with the
+reason it cannot change a trained model unkeyed (a default value that lands in a
+keyed field, Keras's gate order pinned by a test, ...), and fails on any other.
 
 Where a result was produced, Python, platform, CPU or GPU and TensorFlow's
 threads (:func:`environment`), is not in the key, since it does not change the
