@@ -593,6 +593,13 @@ def test_significant_wins(runs):
     everything = int((runs["dm_p"] < 0.05).sum())
     assert everything != ns["my_count"]
     fails(checks.significant_wins(everything, runs), "also those significantly worse")
+    # a count at the 10% level that equals the count of every lower loss: both mistakes named, not one
+    tied = runs.copy()
+    better = tied["dm_vs_persistence"] < 0
+    tied.loc[better, "dm_p"] = 0.07  # every better run has 0.05 <= p < 0.10
+    tied.loc[better.idxmax(), "dm_p"] = 0.01  # one of them significant at 5%
+    r = checks.significant_wins(int(better.sum()), tied)
+    fails(r, "every run with a lower loss", "or you counted at the 10% level")
 
 
 def test_seed_spread(runs):

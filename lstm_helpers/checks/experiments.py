@@ -67,10 +67,12 @@ def significant_wins(my_count: Any, runs: pd.DataFrame, guess: Any = None) -> st
     want = int((significant & better).sum())
     if got != want:
         hints = {}  # a count that two mistakes give names both
+        loose = runs["dm_p"] < 0.10
         for count, why in ((int(better.sum()), "you counted every run with a lower loss, significant or not"),
                            (int(significant.sum()), "you counted every significant run, also those significantly "
                                                     "worse: keep only a negative statistic (lower loss than "
-                                                    "persistence)")):
+                                                    "persistence)"),
+                           (int((loose & better).sum()), "you counted at the 10% level: the exercise asks p < 0.05")):
             hints[count] = f"{hints[count]}; or {why}" if count in hints else why
         hint = f" Hint: {hints[int(got)]}." if got == int(got) and int(got) in hints else ""
         raise Failed(f"my_count is {got:g}, expected {want} of {len(runs)} runs.{hint}")
