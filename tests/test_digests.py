@@ -119,7 +119,7 @@ def test_the_canonical_form_ignores_what_python_versions_print_differently():
 DIGEST_ALL = """
 import json, pathlib, sys, types
 from lstm_helpers.training import cache, digests
-root = pathlib.Path(digests.__file__).parent
+root = pathlib.Path(digests.__file__).parents[1]  # the package
 print(json.dumps({str(p.relative_to(root)): digests.code_digest(types.SimpleNamespace(__name__=p.stem, __file__=str(p)))
                   for p in sorted(root.rglob("*.py"))}))
 """
