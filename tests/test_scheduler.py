@@ -109,8 +109,8 @@ def test_dask_cluster_runs_the_jobs(jobs, tmp_cache, tmp_results, monkeypatch):
     assert sorted(cache.keys()) == sorted(r.key for r in results)  # stored by this process
 
 
-@pytest.mark.xfail(strict=False, reason="the plugin made the first Dask job bit-identical to the local pool's "
-                   "here, but a fresh-clone CI run of this test still differed (cause not found): see the README")
+@pytest.mark.xfail(strict=False, reason="with the plugin the first Dask job matched the local pool's bit for bit "
+                   "in one run here, but differed in a later one and in CI (cause not found): see the README")
 @pytest.mark.parametrize("plugin", [True], ids=["prepared"])  # False: the planted mistake (differs by 0.04)
 def test_a_process_dask_cluster_trains_what_the_local_pool_trains(random_walk_windows, tmp_cache, tmp_results,
                                                                   monkeypatch, plugin):
