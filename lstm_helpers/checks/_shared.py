@@ -128,9 +128,9 @@ def _refuse_text(value: Any, name: str, what: str) -> None:
                       "in quotes")
 
 
-def _refuse_coarse(value: Any, name: str) -> None:
+def _refuse_coarse(value: Any, name: str, dtype: Any = None) -> None:
     """Refuse a float type coarser than float32 (float16): no tolerance can be both fair to it and strict."""
-    dtype = getattr(value, "dtype", None)
+    dtype = dtype if dtype is not None else getattr(value, "dtype", None)
     if dtype is None and isinstance(value, list | tuple) and value:
         dtype = getattr(value[0], "dtype", None)
     if dtype is not None and np.issubdtype(dtype, np.floating) and np.finfo(dtype).eps > np.finfo(np.float32).eps:
@@ -180,7 +180,7 @@ def _coarse_eps(answer: Any) -> float:
     if dtype is None and isinstance(answer, list | tuple) and answer:
         dtype = np.asarray(answer).dtype
     if dtype is not None and np.issubdtype(dtype, np.floating) and np.finfo(dtype).eps > np.finfo(float).eps:
-        _refuse_coarse(np.zeros(0, dtype), "the answer")
+        _refuse_coarse(answer, "the answer", dtype)
         return float(np.finfo(dtype).eps)
     return 0.0
 
