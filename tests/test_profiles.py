@@ -43,8 +43,8 @@ def test_one_tickers_setting_drives_every_lesson():
     assert profiles.settings("experiments", "standard")["train_tickers"] == profiles.REPORT_TICKERS
     assert profiles.settings("experiments", "standard", tickers="XYZ,ABC")["train_tickers"] == ["XYZ", "ABC"]
     assert profiles.settings("experiments", "quick", tickers="XYZ,ABC")["train_tickers"] == ["XYZ"]
-    assert profiles.settings("literature_walkforward", "standard")["wf_tickers"] == ["IBM", "AMZN"]
-    assert profiles.settings("literature_walkforward", "standard", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ", "ABC"]
+    assert profiles.settings("literature_walkforward", "standard")["wf_tickers"] == profiles.REPORT_TICKERS
+    assert profiles.settings("literature_walkforward", "quick", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ"]
     assert profiles.settings("literature_walkforward", "full", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ", "ABC", "DEF"]
     for lesson in ("lstm_cell", "learning", "keras_model"):  # lessons about one stock take the first
         assert profiles.settings(lesson, "quick", tickers="hd, ibm")["ticker"] == "HD"

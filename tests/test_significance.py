@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from lstm_helpers.evaluation.significance import DieboldMarianoResult, diebold_mariano, paired_comparison
+from lstm_helpers.evaluation.significance import (
+    DieboldMarianoResult,
+    chance_count,
+    diebold_mariano,
+    paired_comparison,
+    seed_mean_test,
+)
 
 # --------------------------------------------------------------------------- Diebold-Mariano
 
@@ -190,3 +196,34 @@ def test_pooled_ratio_test_worked_by_hand():
     assert result["t_pvalue"] == pytest.approx(stats.ttest_1samp(np.log(a / b), 0.0).pvalue)
     with pytest.raises(ValueError, match="positive"):
         pooled_ratio_test([1.0, -1.0], [1.0, 1.0])
+
+
+def test_seed_mean_test_is_the_t_test_of_the_seed_mean_loss_difference():
+    rng = np.random.default_rng(4)
+    actual = rng.normal(100, 1, 60)
+    reference = actual + rng.normal(0, 1, 60)
+    runs = [actual + rng.normal(0.2, 0.9, 60) for _ in range(3)]
+    d = np.mean([(f - actual) ** 2 for f in runs], axis=0) - (reference - actual) ** 2  # written out by hand
+    t = stats.ttest_1samp(d, 0.0)
+    result = seed_mean_test(actual, runs, reference)
+    assert result.statistic == pytest.approx(t.statistic) and result.p_value == pytest.approx(t.pvalue)
+    one = seed_mean_test(actual, runs[:1], reference)  # one seed: the plain test
+    assert one == diebold_mariano(actual, runs[0], reference)
+    with pytest.raises(ValueError, match="at least one forecast"):
+        seed_mean_test(actual, [], reference)
+    with pytest.raises(ValueError, match="length"):
+        seed_mean_test(actual, [runs[0][:-1]], reference)
+
+
+def test_chance_count_is_the_binomial_tail_at_half_the_level():
+    # 16 tests at 5%: each favours the model by chance with probability 0.025; P(X >= 1) = 1 - 0.975**16
+    expected, tail = chance_count(16, 1)
+    assert expected == pytest.approx(0.4) and tail == pytest.approx(1 - 0.975**16)
+    # P(X >= 3) of Binomial(12, 0.025), summed term by term
+    by_hand = sum(math.comb(12, k) * 0.025**k * 0.975 ** (12 - k) for k in range(3, 13))
+    assert chance_count(12, 3)[1] == pytest.approx(by_hand)
+    assert chance_count(12, 0) == (pytest.approx(0.3), 1.0)
+    assert chance_count(10, 2, level=0.1)[0] == pytest.approx(0.5)
+    for bad, match in (((3, 4), "cannot exceed"), ((3, -1), "at least 0"), ((3, 1.5), "whole number")):
+        with pytest.raises(ValueError, match=match):
+            chance_count(*bad)

@@ -4,7 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_helpers.lessons.walkforward import fold_config, walk_forward, walk_forward_windows
+from lstm_helpers.evaluation.significance import seed_mean_test
+from lstm_helpers.lessons import walkforward
+from lstm_helpers.lessons.walkforward import (
+    chance_table,
+    fold_config,
+    scoreboard,
+    walk_forward,
+    walk_forward_windows,
+)
 from lstm_helpers.models.report_model import ModelConfig
 
 
@@ -34,3 +42,72 @@ def test_walk_forward_scores_every_fold_with_baselines(series, tmp_cache):
     np.testing.assert_array_equal(preds[("SYN", 2017, "persistence", 0)], folds[("SYN", 2017)].test_previous)
     with pytest.raises(ValueError, match="at least one fold year"):
         walk_forward({"SYN": pd.DataFrame({"High": series})}, [], {"tiny": (tiny, "level")}, seeds=[0])
+
+
+def _frame(series):
+    """The random walk as a frame with a Close below the High (so the Close-based rules exist)."""
+    rng = np.random.default_rng(5)
+    close = series * (1 - np.abs(rng.normal(0.004, 0.003, len(series))))
+    opening = close * (1 + rng.normal(0, 0.003, len(series)))
+    return pd.DataFrame({"Open": opening, "High": series, "Low": np.minimum(opening, close) * 0.995, "Close": close})
+
+
+TINY = ModelConfig(name="tiny", units=3, layers=1, epochs=1, batch_size=64, jit_compile=False)
+
+
+def test_the_ohlc_networks_are_scored_on_the_folds_days(series, tmp_cache):
+    frame = _frame(series)
+    models = {"tiny": (TINY, "log_return"), "tiny OHLC": (TINY, "ohlc"), "tiny residual": (TINY, "ohlc_residual")}
+    runs, preds, folds = walk_forward({"SYN": frame}, [2017], models, seeds=[0, 1], workers=1)
+    for year in (2017,):
+        days = len(folds[("SYN", year)].test_dates)
+        for name in models:
+            assert [len(preds[("SYN", year, name, s)]) for s in (0, 1)] == [days, days]
+    assert set(runs["model"]) >= {*models, "High from Close (60-day ratio)", "High from Close (training-years ratio)"}
+
+
+def test_a_fold_that_trains_on_its_test_year_is_refused(series, tmp_cache, monkeypatch):
+    """A planted leak: the fold's training years reach into its test year."""
+    monkeypatch.setattr(walkforward, "fold_bounds", lambda year: {"train_end": str(year), "test_start": str(year),
+                                                                  "test_end": str(year)})
+    with pytest.raises(ValueError, match="must train before 2017"):
+        walk_forward({"SYN": _frame(series)}, [2017], {"tiny": (TINY, "log_return")}, seeds=[0], workers=1)
+
+
+def _made_up(series, years=(2015, 2016, 2017)):
+    """Forecasts of a seeded random walk: one model a little better than persistence, one worse, two seeds."""
+    rng = np.random.default_rng(7)
+    preds, folds = {}, {}
+    for year in years:
+        fold = folds[("SYN", year)] = walk_forward_windows(series, year)
+        a, prev = fold.test_actual, fold.test_previous
+        preds[("SYN", year, "persistence", 0)] = prev
+        preds[("SYN", year, "rule", 0)] = prev + 0.5 * (a - prev) + rng.normal(0, 0.05, len(a))
+        for seed in (0, 1):
+            preds[("SYN", year, "good", seed)] = prev + 0.1 * (a - prev) + rng.normal(0, 0.02, len(a))
+            preds[("SYN", year, "bad", seed)] = prev + rng.normal(0, 2.0, len(a))
+    return preds, folds
+
+
+def test_the_scoreboards_counts_are_the_tests_of_each_fold(series):
+    preds, folds = _made_up(series)
+    board = scoreboard(preds, folds, rule="rule", models=["good", "bad", "rule"])
+    for model in ("good", "bad"):
+        row = board.loc[("SYN", model)]
+        verdicts = {"better": 0, "same": 0, "worse": 0}
+        for year in (2015, 2016, 2017):
+            fold = folds[("SYN", year)]
+            test = seed_mean_test(fold.test_actual, [preds[("SYN", year, model, s)] for s in (0, 1)], fold.test_previous)
+            verdicts["same" if test.p_value >= 0.05 else "better" if test.statistic < 0 else "worse"] += 1
+        assert {k: row[k] for k in verdicts} == verdicts
+        assert row["runs"] == 6
+        assert row["min"] <= row["vs persistence"] <= row["max"]
+    assert board.loc[("SYN", "good"), "better"] == 3 and board.loc[("SYN", "bad"), "worse"] == 3
+    assert board.loc[("SYN", "good"), "worse (rule)"] == 3  # the rule halves the gap: better than "good"
+    assert np.isnan(board.loc[("SYN", "rule"), "vs rule"])  # no row compares the rule with itself
+    chance = chance_table(board)
+    assert chance.loc[("good", "persistence"), "tests"] == 3 and chance.loc[("good", "persistence"), "better"] == 3
+    assert chance.loc[("good", "persistence"), "P(at least this many)"] == pytest.approx(0.025**3)
+    assert ("rule", "rule") not in chance.index
+    with pytest.raises(ValueError, match="no forecasts of lstm"):
+        scoreboard(preds, folds, rule="rule", models=["lstm"])

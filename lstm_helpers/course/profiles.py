@@ -75,33 +75,27 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
         for p, epochs, seeds, direct in (("quick", 2, [0], [20]), ("standard", 30, [0, 1, 2], [5, 20]),
                                          ("full", 30, [0, 1, 2, 3, 4], [5, 20]))
     },
+    # The walk-forward: the verdict's networks (log-return, OHLC, OHLC residual) on every fold and stock.
     "literature_walkforward": {
         p: {"train_tickers": None, "wf_tickers": None, "fold_years": None, "folds": folds, "seeds": seeds,
-            "epochs_default": 2 if p == "quick" else 50, "max_epochs_variants": 1 if p == "quick" else 30,
-            "best_variant": "LSTM log-return", "split_fraction": 0.75, "workers": None}
-        for p, folds, seeds in (("quick", 1, [0]), ("standard", 3, [0]), ("full", 5, [0, 1, 2]))
+            "wf_seeds": wf_seeds, "epochs_default": 2 if p == "quick" else 50,
+            "max_epochs_variants": 1 if p == "quick" else 30, "split_fraction": 0.75, "workers": None}
+        for p, folds, seeds, wf_seeds in (("quick", 1, [0], [0]), ("standard", 3, [0], [0, 1]),
+                                          ("full", 6, [0, 1, 2], [0, 1, 2]))
     },
 }
 
 LESSON_NAMES: tuple[str, ...] = tuple(_LESSONS)
 """The lessons in course order, by name (a lesson's file is ``NN_name.ipynb``)."""
 
-WALK_FORWARD_DEFAULT: list[str] = ["IBM", "AMZN"]
-"""The standard walk-forward stocks for the report's four: a calm one and a fast-rising one."""
-
-
 def resolve_tickers(profile: str, tickers: list[str], which: str) -> list[str]:
     """Which of ``tickers`` a comparison trains on when the learner did not say.
 
-    ``train_tickers``: all of them (quick: the first). ``wf_tickers``: quick the
-    first; standard IBM and AMZN for the report's four, else the first two;
-    full all of them.
+    ``train_tickers`` and ``wf_tickers``: all of them (quick: the first).
     """
-    if profile == "quick":
-        return tickers[:1]
-    if which == "wf_tickers" and profile == "standard":
-        return WALK_FORWARD_DEFAULT if tickers == REPORT_TICKERS else tickers[:2]
-    return list(tickers)
+    if which not in ("train_tickers", "wf_tickers"):
+        raise ValueError(f"resolve_tickers: unknown kind {which!r}")
+    return tickers[:1] if profile == "quick" else list(tickers)
 
 
 def default_profile() -> str:

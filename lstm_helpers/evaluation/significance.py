@@ -5,7 +5,10 @@ day-by-day losses; :func:`diebold_mariano_nw` does it with an
 autocorrelation-robust (Newey-West) variance, and :func:`autocorrelation`
 checks the plain test's assumption. :func:`paired_comparison` compares two
 models' scores paired by run (e.g. one RMSE per random seed);
-:func:`pooled_ratio_test` pools paired error ratios over stocks and seeds
+:func:`pooled_ratio_test` pools paired error ratios over stocks and seeds;
+:func:`seed_mean_test` tests a model trained with several seeds against one
+forecast, and :func:`chance_count` says how many favourable results chance
+alone gives over many tests
 (direction calls are tested in :mod:`lstm_helpers.evaluation.direction`). Inputs are checked like those of
 :mod:`lstm_helpers.evaluation.metrics` (:mod:`lstm_helpers.evaluation.input_checks`): NaN, infinite values,
 length mismatches and Series with different indexes are refused with a
@@ -25,12 +28,14 @@ from lstm_helpers.evaluation.input_checks import _check_whole, _vectors
 __all__ = [
     "DieboldMarianoResult",
     "autocorrelation",
+    "chance_count",
     "diebold_mariano",
     "diebold_mariano_nw",
     "loss_differential",
     "newey_west_lags",
     "paired_comparison",
     "pooled_ratio_test",
+    "seed_mean_test",
 ]
 
 
@@ -116,7 +121,12 @@ def diebold_mariano(
         raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
 
     loss_fn = _LOSSES[loss]
-    d = loss_fn(fa - a) - loss_fn(fb - a)
+    return _hln_test(loss_fn(fa - a) - loss_fn(fb - a), h)
+
+
+def _hln_test(d: np.ndarray, h: int) -> DieboldMarianoResult:
+    """The Diebold-Mariano test with the HLN correction on a loss differential ``d`` (see :func:`diebold_mariano`)."""
+    n = len(d)
     if np.ptp(d) == 0:
         raise ValueError(
             "the loss differential is constant (zero variance), e.g. the two forecasts are identical: "
@@ -182,6 +192,65 @@ def paired_comparison(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, flo
         "t_pvalue": t_pvalue,
         "wilcoxon_pvalue": wilcoxon_pvalue,
     }
+
+
+def seed_mean_test(actual: ArrayLike, forecasts: list[ArrayLike], reference: ArrayLike) -> DieboldMarianoResult:
+    """Diebold-Mariano test of a model trained with several seeds against one reference forecast.
+
+    Each seed's network is one draw of the model. The test asks whether the
+    model's *expected* squared error (over seeds) differs from the
+    reference's: it applies :func:`diebold_mariano` (one step ahead, squared
+    loss) to the seed-mean loss differential
+    ``d[t] = mean_s (forecasts[s][t] - actual[t])**2 - (reference[t] - actual[t])**2``.
+    With one seed it is the plain test. Testing each seed on its own instead
+    would count the same days once per seed, as if they were independent.
+
+    Parameters
+    ----------
+    actual, reference : array-like, shape (n,)
+    forecasts : list of array-like, each of shape (n,)
+        One forecast per seed.
+
+    Returns
+    -------
+    DieboldMarianoResult
+        A negative statistic means the model's mean loss is lower than the reference's.
+    """
+    if not forecasts:
+        raise ValueError("seed_mean_test needs at least one forecast")
+    a, ref = _vectors(actual=actual, reference=reference)
+    runs = [_vectors(actual=a, forecast=f)[1] for f in forecasts]
+    if len(a) < 3:
+        raise ValueError(f"the Diebold-Mariano test needs at least 3 days, got {len(a)}")
+    d = np.mean([(f - a) ** 2 for f in runs], axis=0) - (ref - a) ** 2
+    return _hln_test(d, 1)
+
+
+def chance_count(tests: int, favourable: int, level: float = 0.05) -> tuple[float, float]:
+    """How many favourable significant results chance alone gives, and how surprising ``favourable`` is.
+
+    Under the null hypothesis (equal accuracy everywhere), a two-sided test at
+    ``level`` comes out significant *in the model's favour* with probability
+    ``level / 2``. Over ``tests`` independent tests the count ``X`` of such
+    results is Binomial(``tests``, ``level / 2``).
+
+    Returns
+    -------
+    expected : float
+        ``tests * level / 2``, the favourable count chance alone gives on average.
+    tail : float
+        ``P(X >= favourable)``: the chance of at least this many favourable
+        results with no real difference (1.0 for ``favourable = 0``). Tests on
+        the same days (one stock's folds share no day, but two models' tests on
+        one fold do) are not independent; read the tail as a guide then.
+    """
+    tests, favourable = _check_whole(tests, "tests", 0), _check_whole(favourable, "favourable", 0)
+    if favourable > tests:
+        raise ValueError(f"favourable ({favourable}) cannot exceed the number of tests ({tests})")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    p = level / 2
+    return tests * p, float(stats.binom.sf(favourable - 1, tests, p))
 
 
 def loss_differential(actual: ArrayLike, forecast_a: ArrayLike, forecast_b: ArrayLike) -> np.ndarray:

@@ -16,13 +16,12 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.data.periods import Split, choose_split
-from lstm_helpers.data.windows import variant_windows
 from lstm_helpers.evaluation.baselines import forecast_table
-from lstm_helpers.evaluation.benchmarks import RECENT_DAYS, benchmark_forecasts
+from lstm_helpers.evaluation.benchmarks import benchmark_forecasts
 from lstm_helpers.evaluation.metrics import evaluate
 from lstm_helpers.evaluation.scaled_errors import mase, naive_scale
 from lstm_helpers.evaluation.significance import diebold_mariano, diebold_mariano_nw
-from lstm_helpers.lessons.ohlc_windows import ohlc_windows
+from lstm_helpers.lessons.ohlc_windows import model_windows
 from lstm_helpers.models.report_model import DEFAULT, IMPROVED, ModelConfig
 from lstm_helpers.training.forecasting import Job, forecast_many, with_validation_year
 
@@ -125,16 +124,8 @@ def run_comparison(
     out = Comparison(runs=pd.DataFrame())
     scales = {t: naive_scale(frame[target].loc[: split.train_end]) for t, frame in prices.items()}
     for ticker, frame in prices.items():
-        series = frame[target]
         for name, (config, transform) in models.items():
-            if transform in ("ohlc", "ohlc_residual"):
-                residual = RECENT_DAYS if transform == "ohlc_residual" else None
-                data, filled = ohlc_windows(frame, target, **split.windows(), residual_days=residual)
-                if filled:
-                    print(f"note: {ticker}: Open, High or Low missing on {', '.join(str(d.date()) for d in filled)}; "
-                          "filled with the day's Close for the OHLC windows")
-            else:
-                data = variant_windows(series, transform, **split.windows())
+            data = model_windows(frame, target, transform, **split.windows(), label=ticker)
             config = with_validation_year(config, split.train_year)
             out.actual[ticker], out.previous[ticker], out.dates[ticker] = (
                 data.test_actual,

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from lstm_helpers.data.periods import REPORT_SPLIT
-from lstm_helpers.data.windows import WindowedData, report_windows
-from lstm_helpers.evaluation.benchmarks import recent_ratio
+from lstm_helpers.data.windows import WindowedData, report_windows, variant_windows
+from lstm_helpers.evaluation.benchmarks import RECENT_DAYS, recent_ratio
 
 OHLC: tuple[str, ...] = ("Open", "High", "Low", "Close")
 
@@ -104,6 +104,36 @@ def ohlc_windows(
         reference=reference[is_test],
     )
     return data, filled
+
+
+OHLC_TRANSFORMS: dict[str, int | None] = {"ohlc": None, "ohlc_residual": RECENT_DAYS}
+"""The transforms that read all four prices, and the rule's days each learns a residual over (None: none)."""
+
+
+def model_windows(
+    frame: pd.DataFrame,
+    target: str,
+    transform: str,
+    train_end: str,
+    test_start: str,
+    test_end: str | None,
+    label: str = "",
+) -> WindowedData:
+    """The windows a comparison model with ``transform`` trains and is tested on.
+
+    ``"ohlc"`` and ``"ohlc_residual"`` read the frame's four prices (:func:`ohlc_windows`,
+    the residual over the 60-day rule); every other transform reads the ``target`` column alone
+    (:func:`lstm_helpers.data.windows.variant_windows`). Days whose Open, High or Low was filled
+    with the Close are printed as a note, naming ``label`` (the stock).
+    """
+    if transform not in OHLC_TRANSFORMS:
+        return variant_windows(frame[target], transform, train_end=train_end, test_start=test_start, test_end=test_end)
+    data, filled = ohlc_windows(frame, target, train_end, test_start, test_end,
+                                residual_days=OHLC_TRANSFORMS[transform])
+    if filled:
+        print(f"note: {label}: Open, High or Low missing on {', '.join(str(d.date()) for d in filled)}; "
+              "filled with the day's Close for the OHLC windows")
+    return data
 
 
 def rule_share(frame: pd.DataFrame, target: str = "High", train_end: str = REPORT_SPLIT.train_end, days: int = 60) -> float:

@@ -115,3 +115,40 @@ def plot_losses(losses: dict[str, list[float]], ax: plt.Axes | None = None) -> p
     ax.set_ylabel("training loss (MSE, scaled)")
     ax.legend(fontsize=8)
     return ax
+
+
+def plot_fold_ratios(ratios: pd.DataFrame, highlight: str | None = None) -> plt.Figure:
+    """Each model's RMSE ratio to persistence per test year, one panel per stock, two panels a row.
+
+    Parameters
+    ----------
+    ratios : DataFrame
+        Indexed by (ticker, fold), a column per model: the model's RMSE over
+        persistence's on the fold's days (mean over seeds).
+    highlight : str, optional
+        A model drawn thick and dashed, on top.
+    """
+    tickers = list(dict.fromkeys(ratios.index.get_level_values(0)))
+    cols = min(2, len(tickers))
+    rows = -(-len(tickers) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.4 * rows), squeeze=False, sharex=True)
+    for ax, ticker in zip(axes.flat, tickers, strict=False):
+        part = ratios.loc[ticker]
+        for name in part.columns:
+            strong = name == highlight
+            ax.plot(part.index, part[name], marker="o", label=name, ls="--" if strong else "-",
+                    lw=2.5 if strong else 1.2, zorder=4 if strong else 3)
+        ax.axhline(1.0, color="k", lw=0.8, label="persistence (= 1)")
+        ax.set_title(ticker, fontsize=10)
+        ax.set_xticks(list(part.index))
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[len(tickers):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("RMSE / persistence's")
+    for ax in axes[-1]:
+        ax.set_xlabel("test year")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=min(4, len(labels)), fontsize=8)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / (3.4 * rows) - 0.05))
+    return fig
