@@ -155,3 +155,37 @@ def test_a_gap_between_training_and_test_years_is_never_scored(series):
     assert (gap.test_origins >= pd.Timestamp("2016-12-30")).all()
     scored = gap.actual[~np.isnan(gap.actual)]
     assert np.isin(scored, series.loc["2017"].to_numpy()).all()
+
+
+def test_change_structure_reads_no_structure_in_a_random_walk_and_momentum_in_an_ar1():
+    days = pd.bdate_range("2000-01-03", periods=4000)
+    rng = np.random.default_rng(3)
+    walk = pd.Series(np.exp(np.cumsum(rng.normal(0, 0.01, len(days)))), index=days)
+    flat = ms.change_structure(walk, "2100", horizon=20)
+    assert abs(flat["lag-1 autocorrelation"]) < 0.05 and abs(flat["variance ratio (20 days)"] - 1) < 0.15
+    moves = np.zeros(len(days))
+    noise = rng.normal(0, 0.01, len(days))
+    for t in range(1, len(days)):
+        moves[t] = 0.3 * moves[t - 1] + noise[t]  # a move tends to go on the next day
+    momentum = ms.change_structure(pd.Series(np.exp(np.cumsum(moves)), index=days), "2100", horizon=20)
+    assert momentum["lag-1 autocorrelation"] == pytest.approx(0.3, abs=0.05)
+    # VR(h) of an AR(1) with phi = 0.3 tends to (1 + phi) / (1 - phi) = 1.86 for long h
+    assert momentum["variance ratio (20 days)"] == pytest.approx(1.3 / 0.7, rel=0.15)
+    with pytest.raises(ValueError, match="too few"):
+        ms.change_structure(walk.iloc[:30], "2100", horizon=20)
+
+
+def test_growth_interval_compares_the_same_origins_and_brackets_a_random_walks_sqrt_h():
+    rng = np.random.default_rng(8)
+    m, H = 400, 20
+    price = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, m + H)))
+    origin = price[:m]
+    actual = np.stack([price[k + 1 : k + 1 + H] for k in range(m)])
+    actual[-5:, -1] = np.nan  # the last origins' 20-day target is not known yet
+    out = ms.growth_interval(actual, origin, H, draws=500)
+    known = ~np.isnan(actual[:, -1])
+    by_hand = np.sqrt(np.mean((actual[known, -1] - origin[known]) ** 2) / np.mean((actual[known, 0] - origin[known]) ** 2))
+    assert out["ratio"] == pytest.approx(by_hand) and out["origins"] == m - 5
+    assert out["low"] < np.sqrt(H) < out["high"] and out["low"] < out["ratio"] < out["high"]
+    with pytest.raises(ValueError, match="between 2 and 20"):
+        ms.growth_interval(actual, origin, 21)

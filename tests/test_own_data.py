@@ -1,6 +1,7 @@
 """Every lesson runs on a learner's own price files: another format, other years, a missing target.
 
-The test writes a data folder with two made-up tickers, runs every lesson in
+The test writes a data folder with two made-up tickers (three and a half and
+four years, so that quick training stays cheap), runs every lesson in
 the quick profile on it through the runner (as ``make course ARGS="--data-dir
 FOLDER --tickers XYZ,ABC"`` would), and checks that each lesson completes
 without an error output and speaks of the tickers it was given.
@@ -30,18 +31,20 @@ def made_up_prices(seed: int, start: str, end: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def own_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("own_data")
-    xyz = made_up_prices(1, "2009-06-01", "2015-12-31")
+    xyz = made_up_prices(1, "2012-06-01", "2015-12-31")  # short: quick trains on it, and time in CI counts
     xyz.loc[xyz["Date"] == "2015-06-15", "High"] = np.nan  # a missing target on a test day
     # Yahoo Finance's layout with lower-case headers, "null" for missing, no Name column
     xyz.columns = [c.lower() for c in xyz.columns]
     xyz.to_csv(folder / "XYZ.csv", index=False, na_rep="null")
-    abc = made_up_prices(2, "2010-01-04", "2016-03-31").drop(columns="Adj Close")
+    abc = made_up_prices(2, "2012-01-02", "2016-03-31").drop(columns="Adj Close")
     abc["Name"] = "ABC"  # the DJIA layout
     abc.to_csv(folder / "ABC_2010_to_2016.csv", index=False)
     return folder
 
 
-def test_every_lesson_runs_on_other_files_years_and_a_missing_target(own_folder, tmp_path, tmp_cache):
+def test_every_lesson_runs_on_other_files_years_and_a_missing_target(own_folder, tmp_path):
+    # The session's shared cache: the made-up prices give every price model a key of its own (so they
+    # train), while the memory lesson's models, which never see a price, load from the lessons' run.
     lessons = lesson_notebooks(NOTEBOOK_DIR)
     rows = run_lessons(lessons, tmp_path, profile="quick",
                        parameters={"data_dir": str(own_folder), "tickers": "XYZ,ABC"})

@@ -75,8 +75,9 @@ def test_a_fold_that_trains_on_its_test_year_is_refused(series, tmp_cache, monke
 
 
 def _made_up(series, years=(2015, 2016, 2017)):
-    """Forecasts of a seeded random walk: one model a little better than persistence, one worse, two seeds."""
-    rng = np.random.default_rng(7)
+    """Forecasts of a seeded random walk, two seeds each: one model better than persistence, one worse,
+    one so close that its folds' p-values are 0.53, 0.001 and 0.078 (better in one fold at 5%, two at 10%)."""
+    rng, near = np.random.default_rng(7), np.random.default_rng(6)
     preds, folds = {}, {}
     for year in years:
         fold = folds[("SYN", year)] = walk_forward_windows(series, year)
@@ -86,13 +87,15 @@ def _made_up(series, years=(2015, 2016, 2017)):
         for seed in (0, 1):
             preds[("SYN", year, "good", seed)] = prev + 0.1 * (a - prev) + rng.normal(0, 0.02, len(a))
             preds[("SYN", year, "bad", seed)] = prev + rng.normal(0, 2.0, len(a))
+        for seed in (0, 1):  # close to persistence: one fold's p lies between 0.05 and 0.1
+            preds[("SYN", year, "marginal", seed)] = prev + 0.05 * (a - prev) + near.normal(0, 0.2, len(a))
     return preds, folds
 
 
 def test_the_scoreboards_counts_are_the_tests_of_each_fold(series):
     preds, folds = _made_up(series)
-    board = scoreboard(preds, folds, rule="rule", models=["good", "bad", "rule"])
-    for model in ("good", "bad"):
+    board = scoreboard(preds, folds, rule="rule", models=["good", "bad", "marginal", "rule"])
+    for model in ("good", "bad", "marginal"):
         row = board.loc[("SYN", model)]
         verdicts = {"better": 0, "same": 0, "worse": 0}
         for year in (2015, 2016, 2017):
@@ -102,7 +105,9 @@ def test_the_scoreboards_counts_are_the_tests_of_each_fold(series):
         assert {k: row[k] for k in verdicts} == verdicts
         assert row["runs"] == 6
         assert row["min"] <= row["vs persistence"] <= row["max"]
+        assert row["min (rule)"] <= row["vs rule"] <= row["max (rule)"]
     assert board.loc[("SYN", "good"), "better"] == 3 and board.loc[("SYN", "bad"), "worse"] == 3
+    assert (board.loc[("SYN", "marginal"), ["better", "same", "worse"]] == [1, 2, 0]).all()  # at 5%, not 10%
     assert board.loc[("SYN", "good"), "worse (rule)"] == 3  # the rule halves the gap: better than "good"
     assert np.isnan(board.loc[("SYN", "rule"), "vs rule"])  # no row compares the rule with itself
     chance = chance_table(board)

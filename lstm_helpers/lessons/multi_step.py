@@ -37,7 +37,9 @@ __all__ = [
     "HorizonData",
     "MultiStepConfig",
     "baseline_paths",
+    "change_structure",
     "daily_volatility",
+    "growth_interval",
     "horizon_rmse",
     "horizon_windows",
     "keras_step",
@@ -364,3 +366,67 @@ def random_walk_rmse(data: HorizonData, sigma: float) -> np.ndarray:
     known = ~np.isnan(data.actual)
     level = np.array([np.sqrt(np.mean(data.origin_price[known[:, k]] ** 2)) for k in range(data.horizon)])
     return level * sigma * np.sqrt(h)
+
+
+def change_structure(series: pd.Series, train_end: str, horizon: int = 20) -> dict[str, float]:
+    """How a price's daily log changes hang together over the training years.
+
+    Two numbers, both "no structure" for a random walk:
+
+    - the lag-1 autocorrelation of the daily log changes (0 for a random walk;
+      positive when a move tends to go on the next day, negative for reversals);
+    - the variance ratio ``VR(h) = Var(h-day log change) / (h * Var(1-day log change))``
+      (1 for a random walk). Above 1, the h-day change spreads faster than
+      ``sqrt(h)`` times the daily one, and so does persistence's h-day error; below 1, slower.
+
+    Returns ``{"lag-1 autocorrelation": ..., "variance ratio (h days)": ...}``.
+    """
+    logs = np.log(series.loc[:train_end].dropna().to_numpy(dtype=float))
+    if len(logs) <= 2 * horizon:
+        raise ValueError(f"{len(logs)} training days are too few for a {horizon}-day variance ratio")
+    daily = np.diff(logs)
+    long = logs[horizon:] - logs[:-horizon]
+    return {"lag-1 autocorrelation": float(np.corrcoef(daily[:-1], daily[1:])[0, 1]),
+            f"variance ratio ({horizon} days)": float(np.var(long) / (horizon * np.var(daily)))}
+
+
+def growth_interval(
+    actual: np.ndarray, origin_price: np.ndarray, horizon: int, block: int = 20, draws: int = 2000,
+    level: float = 0.95, seed: int = 0,
+) -> dict[str, float]:
+    """How much persistence's RMSE grows from 1 to ``horizon`` days, with a bootstrap interval.
+
+    Both RMSEs are taken on the same origins (those whose ``horizon``-day target is
+    known), so the ratio compares like with like. Forecasts made on neighbouring
+    days share most of their path, so the interval comes from a moving-block
+    bootstrap: blocks of ``block`` consecutive origins drawn with replacement.
+
+    Parameters
+    ----------
+    actual : ndarray, shape (m, H)
+        The price ``h`` days after each origin (NaN where unknown).
+    origin_price : ndarray, shape (m,)
+    horizon : int
+        ``h`` in ``RMSE(h) / RMSE(1)``, at most ``H``.
+
+    Returns
+    -------
+    dict
+        ``ratio``, ``low`` and ``high`` (the central ``level`` interval), ``origins``.
+    """
+    actual, origin_price = np.asarray(actual, dtype=float), np.asarray(origin_price, dtype=float)
+    if not 1 < horizon <= actual.shape[1]:
+        raise ValueError(f"horizon must be between 2 and {actual.shape[1]}, got {horizon}")
+    known = ~np.isnan(actual[:, horizon - 1]) & ~np.isnan(actual[:, 0])
+    first = actual[known, 0] - origin_price[known]
+    last = actual[known, horizon - 1] - origin_price[known]
+    m = len(first)
+    if m < 2 * block:
+        raise ValueError(f"{m} origins are too few for blocks of {block}")
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(0, m - block + 1, size=(draws, -(-m // block)))
+    picks = (starts[:, :, None] + np.arange(block)).reshape(draws, -1)[:, :m]
+    ratios = np.sqrt(np.mean(last[picks] ** 2, axis=1) / np.mean(first[picks] ** 2, axis=1))
+    tail = (1 - level) / 2
+    return {"ratio": float(np.sqrt(np.mean(last**2) / np.mean(first**2))),
+            "low": float(np.quantile(ratios, tail)), "high": float(np.quantile(ratios, 1 - tail)), "origins": m}

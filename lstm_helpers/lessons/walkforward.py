@@ -170,8 +170,8 @@ def scoreboard(
       (:func:`lstm_helpers.evaluation.significance.seed_mean_test`, the seed-mean loss
       against persistence's, 5%) says the model is better, not different, worse;
     - ``pooled DM``, ``pooled p``: the same test on every fold's days at once;
-    - ``vs rule``, ``better (rule)``, ``same (rule)``, ``worse (rule)``, ``pooled p (rule)``:
-      the same against the rule.
+    - ``vs rule``, ``min (rule)``, ``max (rule)``, ``better (rule)``, ``same (rule)``, ``worse (rule)``,
+      ``pooled p (rule)``: the same against the rule.
     """
     tickers = list(dict.fromkeys(t for t, _ in folds))
     every = list(dict.fromkeys(k[2] for k in predictions))
@@ -193,7 +193,7 @@ def scoreboard(
                 row |= _against(actual, runs, {y: predictions[(ticker, y, rule, 0)] for y in years}, " (rule)")
             rows.append(row)
     columns = ["runs", "vs persistence", "min", "max", "better", "same", "worse", "pooled DM", "pooled p",
-               "vs rule", "better (rule)", "same (rule)", "worse (rule)", "pooled p (rule)"]
+               "vs rule", "min (rule)", "max (rule)", "better (rule)", "same (rule)", "worse (rule)", "pooled p (rule)"]
     return pd.DataFrame(rows).reindex(columns=["ticker", "model", *columns]).set_index(["ticker", "model"])
 
 
@@ -210,10 +210,10 @@ def _against(
     pooled = _test(np.concatenate([actual[y] for y in years]),
                    [np.concatenate([runs[y][s] for y in years]) for s in range(seeds)],
                    np.concatenate([reference[y] for y in years]))
-    out: dict[str, Any] = {"vs persistence" if not suffix else "vs rule": float(np.mean(ratios))}
+    out: dict[str, Any] = {"vs persistence" if not suffix else "vs rule": float(np.mean(ratios)),
+                           "min" + suffix: float(np.min(ratios)), "max" + suffix: float(np.max(ratios))}
     if not suffix:
-        out |= {"min": float(np.min(ratios)), "max": float(np.max(ratios)),
-                "pooled DM": np.nan if pooled is None else pooled.statistic}
+        out["pooled DM"] = np.nan if pooled is None else pooled.statistic
     out |= {k + suffix: v for k, v in counts.items()}
     out["pooled p" + suffix] = np.nan if pooled is None else pooled.p_value
     return out
@@ -261,10 +261,13 @@ def board_tables(board: pd.DataFrame, target: str = "High") -> tuple[pd.DataFram
         return pd.Series([("" if np.isnan(b) else f"{b:.0f}/{s:.0f}/{w:.0f}") for b, s, w in zip(*parts, strict=True)],
                          index=board.index)
 
+    def spread(suffix: str, frame: pd.DataFrame) -> list[str]:
+        return [f"{lo:.3f}-{hi:.3f}" for lo, hi in zip(frame["min" + suffix], frame["max" + suffix], strict=True)]
+
     persistence = pd.DataFrame({
         "runs": board["runs"],
         "RMSE ratio": board["vs persistence"].round(3),
-        "range": [f"{lo:.3f}-{hi:.3f}" for lo, hi in zip(board["min"], board["max"], strict=True)],
+        "range": spread("", board),
         "folds b/s/w": counts(""),
         "pooled DM": board["pooled DM"].round(2),
         "pooled p": board["pooled p"].round(4),
@@ -272,6 +275,7 @@ def board_tables(board: pd.DataFrame, target: str = "High") -> tuple[pd.DataFram
     with_rule = board.dropna(subset=["vs rule"])
     rule = pd.DataFrame({
         "RMSE ratio": with_rule["vs rule"].round(3),
+        "range": spread(" (rule)", with_rule),
         "folds b/s/w": counts(" (rule)").loc[with_rule.index],
         "pooled p": with_rule["pooled p (rule)"].round(4),
     })
