@@ -178,21 +178,35 @@ def pytest_collection_modifyitems(session, config, items):
     items.sort(key=lambda item: (item.path.parent.name == "exercises", rank.get(item.path.name, len(rank))))
 
 
-_SECONDS_PER_FILE: dict[str, float] = {}
+class _SecondsPerFile:
+    """Seconds per test file, the notebooks nbval runs included, printed at the end of the run.
+
+    Registered as a plugin (:func:`pytest_configure`): a hook written in this conftest would only
+    hear the items under ``tests/``, not the lessons and learner copies.
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def pytest_runtest_logreport(self, report):
+        path = report.nodeid.split("::")[0]
+        self.seconds[path] = self.seconds.get(path, 0.0) + report.duration
+
+    def pytest_terminal_summary(self, terminalreporter):
+        """Seconds per file (setup, call and teardown; summed over workers), the costliest first."""
+        if not self.seconds:
+            return
+        terminalreporter.section("seconds per file (the costliest 25)")
+        ranked = sorted(self.seconds.items(), key=lambda kv: -kv[1])
+        for path, seconds in ranked[:25]:
+            terminalreporter.write_line(f"{seconds:8.1f} s  {path}")
+        for folder in ("tests", "notebooks", "exercises"):
+            part = sum(s for p, s in ranked if p.startswith(folder + "/"))
+            terminalreporter.write_line(f"{part:8.1f} s  in {folder}/")
+        terminalreporter.write_line(f"{sum(self.seconds.values()):8.1f} s  in all {len(ranked)} files "
+                                    "(worker time: with several workers the wall time is less)")
 
 
-def pytest_runtest_logreport(report):
-    path = report.nodeid.split("::")[0]
-    _SECONDS_PER_FILE[path] = _SECONDS_PER_FILE.get(path, 0.0) + report.duration
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Seconds per test file (setup, call and teardown; summed over workers), the costliest first."""
-    if not _SECONDS_PER_FILE:
-        return
-    terminalreporter.section("seconds per file (the costliest 20)")
-    ranked = sorted(_SECONDS_PER_FILE.items(), key=lambda kv: -kv[1])
-    for path, seconds in ranked[:20]:
-        terminalreporter.write_line(f"{seconds:8.1f} s  {path}")
-    terminalreporter.write_line(f"{sum(_SECONDS_PER_FILE.values()):8.1f} s  in all {len(ranked)} files "
-                                "(worker time: with several workers the wall time is less)")
+def pytest_configure(config):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller sums what its workers report
+        config.pluginmanager.register(_SecondsPerFile(), "lstm-course-seconds-per-file")

@@ -39,6 +39,17 @@ def test_workers_train_what_this_process_would_and_the_parent_stores_it(jobs, tm
     assert np.array_equal(again[1].outputs, results[1].outputs) and again[1].loss == results[1].loss
 
 
+def test_the_worker_processes_start_once_and_serve_every_later_call(random_walk_windows, tmp_cache, tmp_results):
+    import multiprocessing as mp
+
+    train_many([make_job(random_walk_windows, s, label=str(s)) for s in (11, 12)], workers=2)
+    pool, others = scheduler._POOLS[2]
+    workers = set(mp.active_children()) - others
+    assert len(workers) == 2
+    train_many([make_job(random_walk_windows, s, label=str(s)) for s in (13, 14)], workers=2)
+    assert scheduler._POOLS[2][0] is pool and set(mp.active_children()) - others == workers  # the same processes
+
+
 def test_any_executor_works_and_a_key_asked_twice_trains_once(jobs, tmp_cache, tmp_results, monkeypatch):
     calls = []
     monkeypatch.setattr(scheduler, "_fit_quietly", lambda job: calls.append(job.label) or fit(job, 0))
@@ -176,3 +187,4 @@ def test_a_failure_in_a_worker_process_stops_the_other_workers(random_walk_windo
     while set(mp.active_children()) - before and time.monotonic() < deadline:
         time.sleep(0.2)
     assert set(mp.active_children()) - before == set()  # the slow job's worker did not keep training
+    assert 2 not in scheduler._POOLS  # and the next call starts fresh workers

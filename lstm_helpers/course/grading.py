@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,8 +186,11 @@ def grade_notebook(learner: str, path: Path, limits: Limits) -> list[dict]:
     return rows
 
 
-def grade(folder: Path, output: Path, limits: Limits | None = None) -> pd.DataFrame:
+def grade(folder: Path, output: Path, limits: Limits | None = None, workers: int | None = None) -> pd.DataFrame:
     """Grade every submission under ``folder``; write ``grades.csv`` and ``grades.html`` into ``output``.
+
+    ``workers`` notebooks run side by side, each in its own limited process (default: one per CPU
+    core); the table keeps the submissions' order whichever finishes first.
 
     Returns
     -------
@@ -198,10 +202,16 @@ def grade(folder: Path, output: Path, limits: Limits | None = None) -> pd.DataFr
     found = submissions(folder)
     if not found:
         raise FileNotFoundError(f"{folder}: no .ipynb files to grade")
-    rows = []
-    for k, (learner, path) in enumerate(found, 1):
-        print(f"[{k}/{len(found)}] {learner}: {path.name} ...", flush=True)
-        rows += grade_notebook(learner, path, limits)
+    def one(item: tuple[str, Path]) -> list[dict]:
+        learner, path = item
+        graded = grade_notebook(learner, path, limits)
+        print(f"{learner}: {path.name} graded", flush=True)
+        return graded
+
+    workers = max(1, workers or os.cpu_count() or 1)
+    print(f"grading {len(found)} notebook(s), {min(workers, len(found))} at a time ...", flush=True)
+    with ThreadPoolExecutor(workers) as pool:  # each notebook runs in a process of its own
+        rows = [row for graded in pool.map(one, found) for row in graded]
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["exercise"] = table["exercise"].astype("Int64")
     output = Path(output)

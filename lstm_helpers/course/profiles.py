@@ -7,7 +7,8 @@ defaults to the ``LSTM_COURSE_PROFILE`` environment variable (the test suite
 sets it to ``quick``) or else ``standard``.
 
 - ``quick``: a first look and the CI run. Cheap tables keep every ticker;
-  only training shrinks (a few epochs, the first ticker, one seed).
+  only training shrinks (a few epochs, the first ticker, one seed, and the
+  report's networks without XLA compilation, which pays back only over many epochs).
 - ``standard``: the report's exact protocol; what the committed notebooks show.
 - ``full``: several seeds and the evaluations that take hours.
 """
@@ -50,23 +51,26 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
            for p in PROFILE_NAMES},
     "memory": _MEMORY,
     "keras_model": {
-        "quick": {"epochs_default": 2, "batch_default": 32, "epochs_improved": 1, "batch_improved": 12, "seed": 0},
+        "quick": {"epochs_default": 2, "batch_default": 32, "epochs_improved": 1, "batch_improved": 12, "seed": 0,
+                  "jit_compile": False},
         "standard": {"epochs_default": 50, "batch_default": 32, "epochs_improved": 20, "batch_improved": 12,
-                     "seed": 0},
+                     "seed": 0, "jit_compile": True},
         "full": {"epochs_default": 50, "batch_default": 32, "epochs_improved": 20, "batch_improved": 12,
-                 "seed": 0},
+                 "seed": 0, "jit_compile": True},
     },
     # train_tickers / wf_tickers None: resolved from tickers by resolve_tickers below.
     "experiments": {
         "quick": {"train_tickers": None, "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
                   "max_epochs_variants": 1, "account_seeds": [0], "account_file_model": False,
-                  "account_models": ["LSTM default"], "workers": None},
+                  "account_models": ["LSTM default"], "workers": None, "jit_compile": False},
         "standard": {"train_tickers": None, "seeds": [0, 1], "epochs_default": 50,
                      "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2],
-                     "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None},
+                     "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None,
+                     "jit_compile": True},
         "full": {"train_tickers": None, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
                  "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2, 3, 4],
-                 "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None},
+                 "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None,
+                 "jit_compile": True},
     },
     # multi_step: the strategies of lstm_helpers.lessons.multi_step on every ticker (quick: the first), horizons 1..20.
     "multi_step": {
@@ -79,7 +83,8 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
     "literature_walkforward": {
         p: {"train_tickers": None, "wf_tickers": None, "fold_years": None, "folds": folds, "seeds": seeds,
             "wf_seeds": wf_seeds, "epochs_default": 2 if p == "quick" else 50,
-            "max_epochs_variants": 1 if p == "quick" else 30, "split_fraction": 0.75, "workers": None}
+            "max_epochs_variants": 1 if p == "quick" else 30, "split_fraction": 0.75, "workers": None,
+            "jit_compile": p != "quick"}
         for p, folds, seeds, wf_seeds in (("quick", 1, [0], [0]), ("standard", 3, [0], [0, 1]),
                                           ("full", 6, [0, 1, 2], [0, 1, 2]))
     },

@@ -23,7 +23,7 @@ from lstm_helpers.evaluation.scaled_errors import mase, naive_scale
 from lstm_helpers.evaluation.significance import diebold_mariano, diebold_mariano_nw
 from lstm_helpers.lessons.ohlc_windows import model_windows
 from lstm_helpers.models.report_model import DEFAULT, IMPROVED, ModelConfig
-from lstm_helpers.training.forecasting import Job, forecast_many, with_validation_year
+from lstm_helpers.training.forecasting import Job, forecast_many, with_jit, with_validation_year
 
 REPORT_RMSE: dict[tuple[str, str], float] = {
     ("IBM", "LSTM default"): 3.0946,
@@ -265,8 +265,12 @@ def with_epochs(
     epochs_default: int | None = None,
     epochs_improved: int | None = None,
     max_epochs_variants: int | None = None,
+    jit_compile: bool = True,
 ) -> dict[str, tuple[ModelConfig, str]]:
-    """A copy of ``models`` with other epochs (``None`` keeps them): for the quick profile."""
+    """A copy of ``models`` with other epochs (``None`` keeps them) and XLA on or off, for the profile.
+
+    See :func:`lstm_helpers.training.forecasting.with_jit`.
+    """
     out = {}
     for name, (config, transform) in models.items():
         if name == "LSTM default":
@@ -275,5 +279,6 @@ def with_epochs(
             config = config.with_training(epochs=epochs_improved)
         else:
             config = config.with_training(epochs=max_epochs_variants)
-        out[name] = (config, transform)
+        out[name] = (with_jit(config, jit_compile), transform)
     return out
+

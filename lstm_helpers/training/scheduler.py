@@ -7,7 +7,8 @@ process alone writes the cache. Any :class:`concurrent.futures.Executor` works:
 
 - by default, worker processes on this machine, one CPU thread each (on two
   cores two workers train about 1.7x faster than one process with two threads;
-  a seed gives the same outputs either way); one process when a GPU is visible;
+  a seed gives the same outputs either way); one process when a GPU is visible.
+  The workers start once per process and serve every later call;
 - a Dask cluster, when ``$LSTM_COURSE_SCHEDULER`` holds its address (the
   runner's ``--scheduler``; needs ``pip install -e ".[cluster]"``);
 - any executor passed in.
@@ -22,6 +23,7 @@ console or log while a notebook runs; the keys used go to ``$LSTM_COURSE_KEYS``
 from __future__ import annotations
 
 import os
+import sys
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -110,6 +112,37 @@ def _one_thread() -> None:
 
 
 WORKERS_ENV = "LSTM_COURSE_WORKERS"
+
+_POOLS: dict[int, tuple[ProcessPoolExecutor, set]] = {}
+"""The local worker pools of this process, by size, with the processes that were already running
+when each started: started once, reused by every later call (a notebook that trains in several
+cells starts its workers, and loads TensorFlow in them, once)."""
+
+
+def _local_pool(workers: int) -> tuple[ProcessPoolExecutor, set]:
+    """This process's pool of ``workers`` spawned processes, one CPU thread each, started on first use."""
+    if workers not in _POOLS:
+        import atexit
+        import multiprocessing as mp
+
+        others = set(mp.active_children())  # children that are not the pool's workers
+        pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_one_thread)
+        _POOLS[workers] = (pool, others)
+        atexit.register(pool.shutdown, wait=True, cancel_futures=True)
+    return _POOLS[workers]
+
+
+def _discard_pool(workers: int) -> None:
+    """Kill a pool whose run failed (its jobs still running are of no use) and forget it."""
+    import multiprocessing as mp
+
+    pool, others = _POOLS.pop(workers)
+    left = set(mp.active_children()) - others  # the pool's workers
+    for process in left:
+        process.kill()
+    for process in left:  # reaped here, so none outlives the failed run
+        process.join(timeout=30)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def default_workers() -> int:
@@ -250,7 +283,7 @@ def train_many(
 
     if todo:
         address = os.environ.get(SCHEDULER_ENV)
-        own, client, others = None, None, set()
+        own, client = None, None
         if executor is None and address:
             from lstm_helpers.training.cluster import cluster_client
 
@@ -264,10 +297,7 @@ def train_many(
         if executor is None:
             workers = max(1, min(workers or default_workers(), len(todo)))
             if workers > 1:
-                import multiprocessing as mp
-
-                others = set(mp.active_children())  # children that are not the pool's workers
-                own = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_one_thread)
+                own, _ = _local_pool(workers)
                 executor = own
         where = "this process" if executor is None else f"{workers} worker process(es)" if own else "the executor"
         print(f"training {len(todo)} model(s) in {where} ...", flush=True)
@@ -292,16 +322,8 @@ def train_many(
                         raise RuntimeError(f"training {jobs[todo[key][0]].label or key} failed: {err}") from err
                     finish(key, out)
         finally:
-            if own is not None:
-                if failed:  # stop the jobs still running: the run has failed anyway
-                    import multiprocessing as mp
-
-                    workers_left = set(mp.active_children()) - others  # the pool's workers
-                    for process in workers_left:
-                        process.kill()
-                    for process in workers_left:  # reaped here, so none outlives the failed run
-                        process.join(timeout=30)
-                own.shutdown(wait=False, cancel_futures=True)
+            if own is not None and (failed or sys.exc_info()[0] is not None):
+                _discard_pool(workers)  # a job failed or the run was interrupted: stop the jobs still running
             if client is not None:
                 client.close()
     print(progress.summary(), flush=True)
