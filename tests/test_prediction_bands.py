@@ -32,3 +32,21 @@ def test_coverage_counts_only_known_days():
     scores = pb.interval_scores(actual, np.zeros((2, 2)), np.full((2, 2), 3.0), np.array([1.5, 1.5]))
     assert scores["coverage"].tolist() == [0.5, 1.0] and scores["days"].tolist() == [2, 1]
     assert scores["width_pct"].tolist() == [200.0, 200.0]
+
+
+def test_a_dollar_band_holds_at_the_price_its_sigma_was_measured_at_and_not_at_twice_it():
+    rng = np.random.default_rng(1)
+    horizon, n = 10, 20000
+    steps = rng.normal(0, 1.0, (n, horizon))  # dollar steps of sd 1
+    for level, expected in ((100.0, 0.8), (200.0, None)):
+        origin = np.full(n, level)
+        actual = origin[:, None] + np.cumsum(steps * level / 100.0, axis=1)  # moves scale with the price
+        low, high = pb.dollar_band(origin, 1.0, horizon, 0.8)
+        np.testing.assert_allclose((high - origin[:, None])[0], 1.28155 * np.sqrt(np.arange(1, horizon + 1)), rtol=1e-5)
+        coverage = pb.interval_scores(actual, low, high, origin)["coverage"]
+        if expected:
+            assert np.allclose(coverage, 0.8, atol=0.015)
+        else:  # the same dollar band at twice the price: moves twice as large, so it covers P(|Z| < 1.28155 / 2)
+            assert np.allclose(coverage, 2 * 0.73917 - 1, atol=0.015)
+    with pytest.raises(ValueError, match="coverage"):
+        pb.dollar_band(origin, 1.0, horizon, 1.2)

@@ -3,7 +3,8 @@
 A band is a pair of relative bounds per horizon around a central forecast:
 from a random walk with the training years' daily volatility
 (:func:`random_walk_quantiles`) or from the quantiles of a forecast's own
-errors on the validation year (:func:`empirical_quantiles`).
+errors on the validation year (:func:`empirical_quantiles`). :func:`dollar_band`
+draws the random walk's band in dollars instead, to show why the course does not.
 :func:`interval_scores` measures a band on the test year: coverage (the share
 of days inside it) and mean width.
 """
@@ -26,6 +27,24 @@ def random_walk_quantiles(sigma: float, horizon: int, coverage: float) -> tuple[
     z = norm.ppf(0.5 + coverage / 2.0)
     spread = z * sigma * np.sqrt(np.arange(1, horizon + 1))
     return np.exp(-spread) - 1.0, np.exp(spread) - 1.0
+
+
+def dollar_band(
+    origin_price: np.ndarray, dollar_sigma: float, horizon: int, coverage: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A random walk's central band drawn in dollars: ``origin ± z * dollar_sigma * sqrt(h)``, each shape (m, H).
+
+    ``dollar_sigma`` is the standard deviation of the daily dollar changes of the
+    training years. A dollar move measured when a price was lower (or higher) does
+    not fit the price of the test year; a relative move (:func:`random_walk_quantiles`)
+    does, which is why the course's bands are drawn on the log scale.
+    """
+    if not 0 < coverage < 1:
+        raise ValueError(f"coverage must be between 0 and 1, got {coverage}")
+    z = norm.ppf(0.5 + coverage / 2.0)
+    spread = z * dollar_sigma * np.sqrt(np.arange(1, horizon + 1))
+    origin = np.asarray(origin_price, dtype=float)[:, None]
+    return origin - spread[None, :], origin + spread[None, :]
 
 
 def empirical_quantiles(actual: np.ndarray, forecast: np.ndarray, coverage: float) -> tuple[np.ndarray, np.ndarray]:
