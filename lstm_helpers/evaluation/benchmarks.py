@@ -144,11 +144,6 @@ def ar_returns(series: pd.Series, train_end: str | pd.Timestamp, max_order: int 
     return pd.Series(forecast, index=series.index, name=f"{series.name or 'series'} AR({fit.order})"), fit
 
 
-def rule_name(target: str = "High", days: int | None = None) -> str:
-    """The name of a Close-based rule's forecast: with the training years' ratio, or with the last ``days``'."""
-    return f"{target} from Close ({'training-years' if days is None else f'{days}-day'} ratio)"
-
-
 def close_based(frame: pd.DataFrame, train_end: str | pd.Timestamp, target: str = "High") -> pd.Series:
     """Tomorrow's ``target`` from today's ``Close``: ``Close[t - 1] * m``.
 
@@ -178,7 +173,7 @@ def close_based(frame: pd.DataFrame, train_end: str | pd.Timestamp, target: str 
     train = ratio.loc[:train_end].dropna()
     if train.empty:
         raise ValueError(f"no training day up to {train_end} with both {target} and Close")
-    return (close.shift(1) * float(train.mean())).rename(rule_name(target))
+    return (close.shift(1) * float(train.mean())).rename(f"{target} from Close (training-years ratio)")
 
 
 RECENT_DAYS = 60
@@ -225,7 +220,7 @@ def close_based_recent(frame: pd.DataFrame, target: str = "High", days: int = RE
         Close or a ratio of the window is missing.
     """
     ratio = recent_ratio(frame, target, days)
-    return (frame["Close"].astype(float) * ratio).shift(1).rename(rule_name(target, days))
+    return (frame["Close"].astype(float) * ratio).shift(1).rename(f"{target} from Close ({days}-day ratio)")
 
 
 AR_NAME = "AR on returns"
@@ -292,8 +287,8 @@ def benchmark_forecasts(
     every = {"drift": dollar_drift(series, train_end), AR_NAME: ar}
     fair = None
     if "Close" in frame.columns and target != "Close":
-        every[rule_name(target)] = close_based(frame, train_end, target)
-        fair = rule_name(target, RECENT_DAYS)
+        every[f"{target} from Close (training-years ratio)"] = close_based(frame, train_end, target)
+        fair = f"{target} from Close ({RECENT_DAYS}-day ratio)"
         every[fair] = close_based_recent(frame, target)
     forecasts, left_out = {}, {}
     for name, forecast in every.items():

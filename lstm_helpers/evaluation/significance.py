@@ -112,7 +112,8 @@ def diebold_mariano(
     """
     a, fa, fb = _vectors(actual=actual, forecast_a=forecast_a, forecast_b=forecast_b)
     n = len(a)
-    _enough_days(n)
+    if n < 3:
+        raise ValueError(f"the Diebold-Mariano test needs at least 3 days, got {n}")
     h = _check_whole(horizon, "horizon", 1)
     if h >= n:
         raise ValueError(f"horizon={h} must be smaller than the number of days n={n}")
@@ -121,11 +122,6 @@ def diebold_mariano(
 
     loss_fn = _LOSSES[loss]
     return _hln_test(loss_fn(fa - a) - loss_fn(fb - a), h)
-
-
-def _enough_days(n: int) -> None:
-    if n < 3:
-        raise ValueError(f"the Diebold-Mariano test needs at least 3 days, got {n}")
 
 
 def _hln_test(d: np.ndarray, h: int) -> DieboldMarianoResult:
@@ -224,7 +220,8 @@ def seed_mean_test(actual: ArrayLike, forecasts: list[ArrayLike], reference: Arr
         raise ValueError("seed_mean_test needs at least one forecast")
     a, ref = _vectors(actual=actual, reference=reference)
     runs = [_vectors(actual=a, forecast=f)[1] for f in forecasts]
-    _enough_days(len(a))
+    if len(a) < 3:
+        raise ValueError(f"the Diebold-Mariano test needs at least 3 days, got {len(a)}")
     d = np.mean([(f - a) ** 2 for f in runs], axis=0) - (ref - a) ** 2
     return _hln_test(d, 1)
 

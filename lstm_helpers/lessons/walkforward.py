@@ -19,7 +19,7 @@ import pandas as pd
 
 from lstm_helpers.data.windows import WindowedData, variant_windows
 from lstm_helpers.evaluation.baselines import exponential_moving_average
-from lstm_helpers.evaluation.benchmarks import RECENT_DAYS, benchmark_forecasts, rule_name
+from lstm_helpers.evaluation.benchmarks import benchmark_forecasts
 from lstm_helpers.evaluation.metrics import evaluate, rmse
 from lstm_helpers.evaluation.significance import chance_count, seed_mean_test
 from lstm_helpers.lessons.ohlc_windows import model_windows
@@ -244,7 +244,8 @@ def chance_table(board: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
 
 def short_names(target: str = "High") -> dict[str, str]:
     """Short labels for the two Close-based rules, for tables that must fit a page."""
-    return {rule_name(target): "rule, training-years ratio", rule_name(target, RECENT_DAYS): f"rule, {RECENT_DAYS}-day ratio"}
+    return {f"{target} from Close (training-years ratio)": "rule, training-years ratio",
+            f"{target} from Close (60-day ratio)": "rule, 60-day ratio"}
 
 
 def board_tables(board: pd.DataFrame, target: str = "High") -> tuple[pd.DataFrame, pd.DataFrame]:
