@@ -113,7 +113,9 @@ def _small_course(root: Path, lessons=("00_intro", "01_next")) -> Path:
         f"# A course\n\nOpening.\n\n## {book.LESSON_TABLE}\n\n| lesson | what |\n|---|---|\n{rows}\n\n{sections}## Other\n\nx\n"
     )
     for stem in lessons:
-        _write_lesson(root / "notebooks" / f"{stem}.ipynb", f"# Lesson {stem}\n\nThe gate $f_t$ forgets.")
+        _write_lesson(root / "notebooks" / f"{stem}.ipynb",
+                      f"# Lesson {stem}\n\nThe [gate](../GLOSSARY.md#forget-gate) $f_t$ forgets.")
+    (root / "GLOSSARY.md").write_text("# Glossary\n\n## Forget gate\n\nWhat the cell keeps.\n")
     for folder in ("data", "results"):
         (root / folder).mkdir()
         (root / folder / "README.md").write_text(f"# {folder}\n\nAbout {folder}.\n")
@@ -179,8 +181,9 @@ def test_a_row_for_a_missing_lesson_stops_the_build(tmp_path):
         ("See [the gates](#no-such-section).", r"no-such-section"),
         ("![a figure](figures/missing.png)", r"missing\.png"),
         ("See {ref}`a-label-nobody-defined`.", r"a-label-nobody-defined"),
+        ("A [term](../GLOSSARY.md#no-such-term) not in the glossary.", r"no-such-term"),
     ],
-    ids=["broken anchor", "missing image", "broken cross-reference"],
+    ids=["broken anchor", "missing image", "broken cross-reference", "term missing from the glossary"],
 )
 def test_a_broken_reference_or_a_missing_image_stops_the_build(tmp_path, markdown, sphinx_says):
     _need(_sphinx_installed(), "the book extra is not installed (pip install -e '.[book]')")

@@ -7,6 +7,7 @@
 - :mod:`~lstm_helpers.course.exercise_copies` the learner copies of the lessons
 - :mod:`~lstm_helpers.course.grading`         grading a class: every learner copy run, its checks tabulated
 - :mod:`~lstm_helpers.course.book`            the course as a website: the book's sources assembled, Sphinx run
+- :mod:`~lstm_helpers.course.readability`     how a lesson reads: sentence length, numbers per 100 words, sections
 
 The top layer: nothing below imports it.
 """

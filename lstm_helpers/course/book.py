@@ -9,7 +9,7 @@ and builds the site into ``build/book/`` with Sphinx and MyST-NB (configuration:
 - one page per lesson, from the committed notebook and its outputs (nothing is executed again);
   each exercise's worked solution is folded ("Show the solution"), and the page links the
   learner copy and the lesson notebook for download;
-- the data and the published results' READMEs.
+- the glossary, and the data and the published results' READMEs.
 
 Sphinx runs with warnings as errors, so a broken cross-reference, a missing image or a page left out
 of the table of contents fails the build. Mathematics (MathJax, from the ``sphinx-mathjax-offline``
@@ -49,7 +49,9 @@ RUN_HEADING, RUN_AFTER = "Run the course yourself", "Working through the course:
 LESSON_ROW = re.compile(r"^\|\s*`notebooks/([\w\-]+)\.ipynb`", flags=re.MULTILINE)
 SOLUTION_PROMPT = {"code_prompt_show": "Show the solution", "code_prompt_hide": "Hide the solution"}
 # Other README files that become pages of their own: (source, page name).
-EXTRA_PAGES = (("data/README.md", "data"), ("results/README.md", "results"))
+# The glossary keeps its file name as its page name, so that the lessons' links ``../GLOSSARY.md#term``
+# resolve both in the repository (GitHub, JupyterLab) and in the book.
+EXTRA_PAGES = (("GLOSSARY.md", "GLOSSARY"), ("data/README.md", "data"), ("results/README.md", "results"))
 
 
 class BookError(ValueError):

@@ -40,6 +40,22 @@ _MEMORY: dict[str, dict[str, Any]] = {
                                      ("full", [10, 30, 60, 100, 200], [0, 1, 2, 3, 4], 30))
 }
 
+# The experiments lesson's comparison (train_tickers None: resolved from tickers by resolve_tickers below);
+# the information lesson and the report's-table appendix load the same runs (the same settings, so the same keys).
+_EXPERIMENTS: dict[str, dict[str, Any]] = {
+    "quick": {"train_tickers": None, "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
+              "max_epochs_variants": 1, "account_seeds": [0], "account_file_model": False,
+              "account_models": ["LSTM default"], "workers": None, "jit_compile": False},
+    "standard": {"train_tickers": None, "seeds": [0, 1], "epochs_default": 50,
+                 "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2],
+                 "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None,
+                 "jit_compile": True},
+    "full": {"train_tickers": None, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
+                 "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2, 3, 4],
+                 "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None,
+                 "jit_compile": True},
+}
+
 _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
     "data": {p: {} for p in PROFILE_NAMES},
     "baselines": {p: {"window": 100, "decay": 0.5} for p in PROFILE_NAMES},
@@ -59,32 +75,26 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
                  "seed": 0, "jit_compile": True},
     },
     # train_tickers / wf_tickers None: resolved from tickers by resolve_tickers below.
-    "experiments": {
-        "quick": {"train_tickers": None, "seeds": [0], "epochs_default": 2, "epochs_improved": 1,
-                  "max_epochs_variants": 1, "account_seeds": [0], "account_file_model": False,
-                  "account_models": ["LSTM default"], "workers": None, "jit_compile": False},
-        "standard": {"train_tickers": None, "seeds": [0, 1], "epochs_default": 50,
-                     "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2],
-                     "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None,
-                     "jit_compile": True},
-        "full": {"train_tickers": None, "seeds": [0, 1, 2, 3, 4], "epochs_default": 50,
-                 "epochs_improved": 20, "max_epochs_variants": 30, "account_seeds": [0, 1, 2, 3, 4],
-                 "account_file_model": True, "account_models": ["LSTM default", "LSTM improved"], "workers": None,
-                 "jit_compile": True},
-    },
-    # multi_step: the strategies of lstm_helpers.lessons.multi_step on every ticker (quick: the first), horizons 1..20.
+    "experiments": _EXPERIMENTS,
+    # multi_step: the strategies of lstm_helpers.lessons.multi_step on every ticker (quick: the first), horizons 1..20;
+    # study_models: the models the early-stopping study retrains (lstm_helpers.lessons.stopping).
     "multi_step": {
         p: {"train_tickers": None, "horizon": 20, "direct_horizons": direct, "units": 32, "epochs": epochs,
-            "seeds": seeds, "coverages": [0.8, 0.95], "workers": None}
-        for p, epochs, seeds, direct in (("quick", 2, [0], [20]), ("standard", 30, [0, 1, 2], [5, 20]),
-                                         ("full", 30, [0, 1, 2, 3, 4], [5, 20]))
+            "seeds": seeds, "coverages": [0.8, 0.95], "workers": None, "study_models": study}
+        for p, epochs, seeds, direct, study in (
+            ("quick", 2, [0], [20], ["one-step"]),
+            ("standard", 30, [0, 1, 2], [5, 20], ["one-step", "multi-output", "encoder-decoder"]),
+            ("full", 30, [0, 1, 2, 3, 4], [5, 20], ["one-step", "multi-output", "encoder-decoder"]))
     },
     # The walk-forward: the verdict's networks (log-return, OHLC, OHLC residual) on every fold and stock.
     "literature_walkforward": {
         p: {"train_tickers": None, "wf_tickers": None, "fold_years": None, "folds": folds, "seeds": seeds,
             "wf_seeds": wf_seeds, "epochs_default": 2 if p == "quick" else 50,
             "max_epochs_variants": 1 if p == "quick" else 30, "split_fraction": 0.75, "workers": None,
-            "jit_compile": p != "quick"}
+            "jit_compile": p != "quick",
+            # the early-stopping study (lstm_helpers.lessons.stopping) on the last fold; quick: one network
+            "study_models": ["LSTM log-return"] if p == "quick" else ["LSTM log-return", "LSTM OHLC",
+                                                                   "LSTM OHLC residual"]}
         for p, folds, seeds, wf_seeds in (("quick", 1, [0], [0]), ("standard", 3, [0], [0, 1]),
                                           ("full", 6, [0, 1, 2], [0, 1, 2]))
     },

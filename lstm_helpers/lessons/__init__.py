@@ -12,6 +12,7 @@
 - :mod:`~lstm_helpers.lessons.multi_step`        windows for horizons 1..H, the four strategies, scores by horizon
 - :mod:`~lstm_helpers.lessons.literature`        the report's other literature designs (Castilla's network, the classifier)
 - :mod:`~lstm_helpers.lessons.walkforward`       walk-forward evaluation
+- :mod:`~lstm_helpers.lessons.stopping`          networks early stopping kept at epoch 1, retrained more slowly
 - :mod:`~lstm_helpers.lessons.plots`             plots drawn more than once
 
 Each module may use every layer below it (data, evaluation, numpy_lstm, models, training).

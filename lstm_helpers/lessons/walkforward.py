@@ -23,7 +23,8 @@ from lstm_helpers.evaluation.benchmarks import benchmark_forecasts
 from lstm_helpers.evaluation.metrics import evaluate, rmse
 from lstm_helpers.evaluation.significance import chance_count, seed_mean_test
 from lstm_helpers.lessons.ohlc_windows import model_windows
-from lstm_helpers.training.forecasting import Job, forecast_many, with_validation_year
+from lstm_helpers.training.forecasting import Job, forecast_many, train_job, with_validation_year
+from lstm_helpers.training.jobs import TrainJob
 
 LEVEL = 0.05
 """The significance level of every walk-forward test."""
@@ -54,6 +55,22 @@ def fold_test_years(test_year: int, folds: int) -> list[int]:
     if folds < 1:
         raise ValueError(f"need at least one fold, got {folds}")
     return list(range(test_year - folds + 1, test_year + 1))
+
+
+def fold_jobs(
+    prices: dict[str, pd.DataFrame], year: int, models: dict[str, tuple[Any, str]], seed: int, target: str = "High"
+) -> dict[tuple[str, str], TrainJob]:
+    """The training jobs of one fold and seed, built as :func:`walk_forward` builds them: (ticker, model) -> job.
+
+    For a study that retrains a fold's networks another way (:mod:`lstm_helpers.lessons.stopping`):
+    the same windows, validation year and seed, so the published setting loads from the cache.
+    """
+    out = {}
+    for ticker, frame in prices.items():
+        for name, (config, transform) in models.items():
+            data = model_windows(frame, target, transform, **fold_bounds(year), label=f"{ticker} {year}")
+            out[(ticker, name)] = train_job(Job(fold_config(config, year), data, seed=seed, ticker=f"{ticker} {year}"))
+    return out
 
 
 def walk_forward(
