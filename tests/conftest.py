@@ -162,7 +162,7 @@ def _wrap_check_cells(items) -> None:
 # --------------------------------------------------------------------------
 
 LONGEST_FIRST = ("test_own_data.py", "test_published_notebooks.py", "test_grading.py", "test_book.py",
-                 "06_experiments.ipynb", "test_checks.py", "test_scheduler.py", "07_multi_step.ipynb")
+                 "06_experiments.ipynb", "test_checks.py", "test_scheduler.py", "08_multi_step.ipynb")
 """Files that take longest (measured in CI), started first so that the workers finish together
 (``-n auto --dist loadfile`` hands out whole files in this order)."""
 

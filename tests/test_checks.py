@@ -619,11 +619,38 @@ def test_seed_spread(runs):
 # ---------------------------------------------------------------- the multi-step lesson
 
 
+def test_rule_function():
+    passes(checks.rule_function(run_answer("07_information", 1)["my_rule"]))
+    not_done(checks.rule_function(run_answer("07_information", 1, placeholder=True)["my_rule"]))
+    ratio = lambda f, d: (f["High"] / f["Close"]).rolling(d)  # noqa: E731
+    fails(checks.rule_function(lambda f, d: f["Close"].shift(1) * ratio(f, d).mean()), "day t's own High")
+    fails(checks.rule_function(lambda f, d: f["Close"] * ratio(f, d).mean().shift(1)), "day t's Close")
+    fails(checks.rule_function(lambda f, d: f["Close"].shift(1) * (f["High"].rolling(d).mean()
+                                                                   / f["Close"].rolling(d).mean()).shift(1)),
+          "ratio of the mean High")
+    fails(checks.rule_function(lambda f, d: f["Close"].shift(1)
+                               * (f["High"] / f["Close"]).rolling(d, min_periods=1).mean().shift(1)), "min_periods")
+
+
+def test_rule_days(prices, split):
+    ns = run_answer("07_information", 2, train_prices=prices, split=split, cfg={"target": "High"})
+    passes(checks.rule_days(ns["my_days"], ns["my_ratios"], prices, split))
+    blank = run_answer("07_information", 2, placeholder=True, train_prices=prices, split=split, cfg={"target": "High"})
+    not_done(checks.rule_days(blank["my_days"], blank["my_ratios"], prices, split))
+    inverted = {t: 1 / v for t, v in ns["my_ratios"].items()}
+    fails(checks.rule_days(ns["my_days"], inverted, prices, split), "persistence's RMSE over the rule's")
+    sixty = run_answer("07_information", 2, train_prices=prices, split=split, cfg={"target": "High"})
+    fails(checks.rule_days(60, sixty["my_ratios"], prices, split), "expected")  # measured with 20 days, called 60
+    fails(checks.rule_days(2.5, ns["my_ratios"], prices, split), "whole number")
+    printed = {t: float(f"{v:.4f}") for t, v in ns["my_ratios"].items()}  # typed from a printed table
+    passes(checks.rule_days(ns["my_days"], printed, prices, split))
+
+
 def test_recursive_loop():
     from lstm_helpers.lessons import multi_step as ms
 
-    passes(checks.recursive_loop(run_answer("07_multi_step", 1)["my_recursive"]))
-    not_done(checks.recursive_loop(run_answer("07_multi_step", 1, placeholder=True)["my_recursive"]))
+    passes(checks.recursive_loop(run_answer("08_multi_step", 1)["my_recursive"]))
+    not_done(checks.recursive_loop(run_answer("08_multi_step", 1, placeholder=True)["my_recursive"]))
     passes(checks.recursive_loop(ms.recursive_paths))
 
     def frozen(step, history, horizon, scale):  # the forecast is never fed back
@@ -665,10 +692,10 @@ def test_horizon_growth():
     actual = np.stack([np.r_[origin[h:], [np.nan] * h] for h in range(1, 21)], axis=1)
     context = {"H": 20, "data": {"X": SimpleNamespace(actual=actual, origin_price=origin)}, "first": "X",
                "ms": __import__("lstm_helpers.lessons.multi_step", fromlist=["x"])}
-    ns = run_answer("07_multi_step", 2, **context)
+    ns = run_answer("08_multi_step", 2, **context)
     r = passes(checks.horizon_growth(ns["my_ratio"], actual, origin, 20, guess=ns["my_guess"]))
     assert "Your guess was 4.472" in r.message
-    blank = run_answer("07_multi_step", 2, placeholder=True, **context)
+    blank = run_answer("08_multi_step", 2, placeholder=True, **context)
     not_done(checks.horizon_growth(blank["my_ratio"], actual, origin, 20))
     fails(checks.horizon_growth(float(np.sqrt(20)), actual, origin, 20), "the random walk's prediction")
     fails(checks.horizon_growth(1 / ns["my_ratio"], actual, origin, 20), "turn it over")
@@ -690,10 +717,10 @@ def test_best_strategy():
     by_horizon = pd.DataFrame(rows)
     by_horizon.loc[(by_horizon["strategy"] == "recursive") & (by_horizon["seed"] == 1) & (by_horizon["ticker"] == "AAA"),
                    "ratio"] = 1.2  # one bad seed: the mean, not the best run, decides
-    ns = run_answer("07_multi_step", 3, H=10, by_horizon=by_horizon, data={"AAA": None, "BBB": None})
+    ns = run_answer("08_multi_step", 3, H=10, by_horizon=by_horizon, data={"AAA": None, "BBB": None})
     r = passes(checks.best_strategy(ns["my_horizon"], ns["my_best"], by_horizon))
     assert "AAA drift" in r.message and "BBB persistence" in r.message
-    blank = run_answer("07_multi_step", 3, placeholder=True, H=10, by_horizon=by_horizon, data={})
+    blank = run_answer("08_multi_step", 3, placeholder=True, H=10, by_horizon=by_horizon, data={})
     not_done(checks.best_strategy(blank["my_horizon"], blank["my_best"], by_horizon))
     fails(checks.best_strategy(10, {"AAA": "recursive", "BBB": "persistence"}, by_horizon), "average over the seeds")
     fails(checks.best_strategy(10, {"AAA": "drift", "BBB": "drift"}, by_horizon), "the highest mean ratio")
@@ -713,9 +740,9 @@ def test_best_strategy():
 
 
 def test_chronological_split():
-    passes(checks.chronological_split(run_answer("08_literature_walkforward", 1)["my_fraction_split"]))
+    passes(checks.chronological_split(run_answer("09_literature_walkforward", 1)["my_fraction_split"]))
     not_done(checks.chronological_split(
-        run_answer("08_literature_walkforward", 1, placeholder=True)["my_fraction_split"]))
+        run_answer("09_literature_walkforward", 1, placeholder=True)["my_fraction_split"]))
 
     def shuffled(X, y, fraction):
         X_tr, X_te, y_tr, y_te = train_test_split(X, y, train_size=fraction, random_state=0)
@@ -728,9 +755,9 @@ def test_chronological_split():
 
 def test_fold_up_shares(prices):
     context = {"prices": prices, "cfg": {"wf_tickers": ["BBB"]}, "T": "High", "split": choose_split(prices, None, None, None)}
-    ns = run_answer("08_literature_walkforward", 2, **context)
+    ns = run_answer("09_literature_walkforward", 2, **context)
     passes(checks.fold_up_shares(ns["my_ticker"], ns["my_up_shares"], prices, "High"))
-    blank = run_answer("08_literature_walkforward", 2, placeholder=True, **context)
+    blank = run_answer("09_literature_walkforward", 2, placeholder=True, **context)
     not_done(checks.fold_up_shares(blank["my_ticker"], blank["my_up_shares"], prices, "High"))
     s = prices["BBB"]["High"]
     ties = {y: float((s >= s.shift(1)).loc[str(y)].mean()) for y in (2015, 2016)}
@@ -864,10 +891,11 @@ def _bad_answer_cases(prices, split, runs):
                 data=SimpleNamespace(test_dates=test_dates))
     spread = ns("06_experiments", 1, runs=runs)
     count = ns("06_experiments", 3, runs=runs)
-    fold = ns("08_literature_walkforward", 2, prices=prices, cfg={"wf_tickers": ["BBB"]}, T="High", split=split)
-    growth = ns("07_multi_step", 2, H=20, data={"X": SimpleNamespace(actual=actual, origin_price=origin)},
+    fold = ns("09_literature_walkforward", 2, prices=prices, cfg={"wf_tickers": ["BBB"]}, T="High", split=split)
+    growth = ns("08_multi_step", 2, H=20, data={"X": SimpleNamespace(actual=actual, origin_price=origin)},
                 first="X", ms=ms_module)
-    best = ns("07_multi_step", 3, H=10, by_horizon=by_horizon, data={"AAA": None, "BBB": None})
+    best = ns("08_multi_step", 3, H=10, by_horizon=by_horizon, data={"AAA": None, "BBB": None})
+    days = ns("07_information", 2, train_prices=prices, split=split, cfg={"target": "High"})
     return {
         "date_split": (checks.date_split, ns("00_data", 1)["my_split"], True),
         "share_above_training_max": (lambda a: checks.share_above_training_max(a, prices, split, "High"),
@@ -905,10 +933,12 @@ def _bad_answer_cases(prices, split, runs):
         "dm_statistic": (checks.dm_statistic, ns("06_experiments", 2)["my_dm"], True),
         "significant_wins": (lambda a: checks.significant_wins(a, runs), count["my_count"], False),
         "seed_spread": (lambda a: checks.seed_spread(spread["my_model"], a, runs), spread["my_spread"], False),
-        "recursive_loop": (checks.recursive_loop, ns("07_multi_step", 1)["my_recursive"], True),
+        "rule_function": (checks.rule_function, ns("07_information", 1)["my_rule"], True),
+        "rule_days": (lambda a: checks.rule_days(days["my_days"], a, prices, split, "High"), days["my_ratios"], False),
+        "recursive_loop": (checks.recursive_loop, ns("08_multi_step", 1)["my_recursive"], True),
         "horizon_growth": (lambda a: checks.horizon_growth(a, actual, origin, 20), growth["my_ratio"], False),
         "best_strategy": (lambda a: checks.best_strategy(a, best["my_best"], by_horizon), best["my_horizon"], False),
-        "chronological_split": (checks.chronological_split, ns("08_literature_walkforward", 1)["my_fraction_split"],
+        "chronological_split": (checks.chronological_split, ns("09_literature_walkforward", 1)["my_fraction_split"],
                                 True),
         "fold_up_shares": (lambda a: checks.fold_up_shares(fold["my_ticker"], a, prices, "High"),
                            fold["my_up_shares"], False),

@@ -38,4 +38,4 @@ def test_grade_needs_a_folder_of_submissions(tmp_path, capsys):
     assert course.main(["--grade", str(tmp_path / "missing")]) == 2
     assert "no such folder of submissions" in capsys.readouterr().err
     assert course.main(["--grade", str(tmp_path)]) == 2
-    assert "no .ipynb files to grade" in capsys.readouterr().err
+    assert "no files to grade" in capsys.readouterr().err

@@ -28,6 +28,8 @@ from lstm_helpers.course.runner import lesson_notebooks
 from lstm_helpers.paths import NOTEBOOK_DIR
 
 LESSONS = lesson_notebooks(NOTEBOOK_DIR)
+MAIN_PATH = [p for p in LESSONS if not p.stem.startswith("9")]
+"""The lessons with exercises: every one but the appendices (``9N_name``), which explain and do not drill."""
 HEADING = re.compile(r"^### Exercise (\d+) (★{1,3}) — \S")
 
 
@@ -71,6 +73,9 @@ def test_no_copy_without_a_lesson():
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
 def test_every_lesson_has_two_to_four_exercises_of_one_shape(lesson):
+    if lesson not in MAIN_PATH:
+        assert exercises(lesson) == [], f"{lesson.name}: an appendix has no exercises"
+        return
     found = exercises(lesson)
     assert 2 <= len(found) <= 4, f"{lesson.name}: {len(found)} exercises"
     assert [n for n, *_ in found] == list(range(1, len(found) + 1)), f"{lesson.name}: numbered 1, 2, ..."
@@ -85,9 +90,9 @@ def test_every_lesson_has_two_to_four_exercises_of_one_shape(lesson):
 def test_the_course_mixes_kinds_of_exercise():
     headings = [source(s).splitlines()[0] for p in LESSONS for _, s, *_ in exercises(p)]
     assert sum("Predict" in h for h in headings) >= 4
-    for p in LESSONS:  # one open experiment in every lesson
+    for p in MAIN_PATH:  # one open experiment in every lesson
         assert any("Your own experiment" in source(s).splitlines()[0] for _, s, *_ in exercises(p)), p.name
-    assert len(headings) >= 2 * len(LESSONS)
+    assert len(headings) >= 2 * len(MAIN_PATH)
 
 
 def _names_defined(code: str) -> set[str]:

@@ -116,3 +116,16 @@ def test_baseline_rows_reproduce_persistence():
     assert rows["mase"].gt(0).all()
     single = summarize(rows.reset_index())
     assert np.isnan(single.loc[("IBM", "persistence"), "rmse_std"])
+
+
+def test_output_gaps_inside_and_above_the_training_range():
+    from lstm_helpers.lessons.experiments import output_gaps
+
+    last = np.array([0.2, 0.5, 0.8, 1.1, 1.2, 1.3])
+    output = np.where(last <= 1, last + 0.01, 0.9 + 0.1 * (last - 1.1))  # follows inside, flattens above
+    gaps, slopes = output_gaps({"AAA": last}, {"AAA": {("LSTM default", 0): output}})
+    row = gaps.loc[("AAA", "LSTM default", 0)]
+    assert row["inside the range"] == pytest.approx(0.01)
+    assert row["above it"] == pytest.approx(np.mean(output[3:] - last[3:]))
+    assert slopes.loc[("AAA", "LSTM default", 0), "inside the range"] == pytest.approx(1.0)
+    assert slopes.loc[("AAA", "LSTM default", 0), "above it"] == pytest.approx(0.1)

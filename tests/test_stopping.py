@@ -59,13 +59,15 @@ def test_a_learning_rate_reaches_keras_and_building_does_not_change_the_key():
 
 
 def test_published_stops_counts_runs_kept_at_epoch_one(tmp_path):
-    def entry(key, name, val_loss):
-        cache.save(key, {"outputs": np.zeros(1)}, {"val_loss": val_loss, "info": {"config": {"name": name}}}, tmp_path)
+    def entry(key, name, val_loss, patience=5):
+        meta = {"val_loss": val_loss, "info": {"config": {"name": name, "patience": patience}}}
+        cache.save(key, {"outputs": np.zeros(1)}, meta, tmp_path)
 
     entry("a1", "ohlc", [0.5, 0.6])
     entry("a2", "ohlc", [0.6, 0.5, 0.7])
     entry("a3", "gru", [0.4])
     entry("a4", "default", [])  # no early stopping: not counted
+    entry("a5", "ohlc", [0.4, 0.5], patience=stopping.STUDY_PATIENCE)  # the study's own run: not counted
     table = stopping.published_stops(tmp_path)
     assert table.loc["ohlc", "runs"] == 2 and table.loc["ohlc", "kept epoch 1"] == 1
     assert table.loc["gru", "share"] == 1.0 and "default" not in table.index

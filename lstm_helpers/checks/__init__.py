@@ -19,7 +19,7 @@ is sent anywhere: plain Python and NumPy on this machine.
 
 The modules, one per lesson: ``data.py``, ``baselines.py``, ``lstm_cell.py``,
 ``learning.py``, ``memory.py``, ``keras_model.py``, ``experiments.py``,
-``multi_step.py``, ``literature_walkforward.py``; and ``_shared.py``, what every
+``information.py``, ``multi_step.py``, ``literature_walkforward.py``; and ``_shared.py``, what every
 check shares. A lesson needs one import: ``from lstm_helpers import checks``.
 """
 
@@ -29,6 +29,7 @@ from lstm_helpers.checks._shared import FAILED, NOT_DONE, PASSED, Result
 from lstm_helpers.checks.baselines import mase_function, moving_average, persistence_rmse, sma_sweep
 from lstm_helpers.checks.data import date_split, other_split, share_above_training_max
 from lstm_helpers.checks.experiments import dm_statistic, seed_spread, significant_wins
+from lstm_helpers.checks.information import rule_days, rule_function
 from lstm_helpers.checks.keras_model import gru_params, leak_free_windows, report_model, shift_rmse
 from lstm_helpers.checks.learning import (
     backward_through_time,

@@ -90,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
                              "limits) and write the exercise checks' table to --output (default build/grades/)")
     parser.add_argument("--time-limit", type=float, default=900.0, metavar="SECONDS",
                         help="with --grade: the most one notebook may run")
+    parser.add_argument("--cell-time-limit", type=float, default=600.0, metavar="SECONDS",
+                        help="with --grade: the most one cell may run")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="with --grade: notebooks graded side by side (default: one per CPU core)")
     parser.add_argument("--retrain", action="store_true",
                         help="ignore the local cache and the published results: train every model")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -110,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
 
         output = args.output if args.output != BUILD_DIR / "notebooks" else BUILD_DIR / "grades"
         try:
-            grade(args.grade.expanduser(), output, Limits(seconds=args.time_limit))
+            grade(args.grade.expanduser(), output,
+                  Limits(seconds=args.time_limit, cell_seconds=min(args.cell_time_limit, args.time_limit)),
+                  workers=args.jobs)
         except FileNotFoundError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2

@@ -75,7 +75,15 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
                  "seed": 0, "jit_compile": True},
     },
     # train_tickers / wf_tickers None: resolved from tickers by resolve_tickers below.
-    "experiments": _EXPERIMENTS,
+    "experiments": {
+        p: {k: v for k, v in settings.items() if not k.startswith("account_")}
+        for p, settings in _EXPERIMENTS.items()
+    },
+    # information: the experiments lesson's comparison again (cached) and the LSTMs given the OHLC prices.
+    "information": {
+        p: {k: v for k, v in settings.items() if not k.startswith("account_")}
+        for p, settings in _EXPERIMENTS.items()
+    },
     # multi_step: the strategies of lstm_helpers.lessons.multi_step on every ticker (quick: the first), horizons 1..20;
     # study_models: the models the early-stopping study retrains (lstm_helpers.lessons.stopping).
     "multi_step": {
@@ -97,6 +105,12 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
                                                                    "LSTM OHLC residual"]}
         for p, folds, seeds, wf_seeds in (("quick", 1, [0], [0]), ("standard", 3, [0], [0, 1]),
                                           ("full", 6, [0, 1, 2], [0, 1, 2]))
+    },
+    # report_table (an appendix after the main path): the report's two models again (cached), and the readings
+    # of its code, each trained and scored against its table (lstm_helpers.lessons.report_account).
+    "report_table": {
+        p: {k: v for k, v in settings.items() if k != "max_epochs_variants"}
+        for p, settings in _EXPERIMENTS.items()
     },
 }
 

@@ -282,3 +282,35 @@ def with_epochs(
         out[name] = (with_jit(config, jit_compile), transform)
     return out
 
+
+
+def output_gaps(last_inputs: dict, outputs: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How far a level network's output sits from its last input, inside the training range and above it.
+
+    Parameters
+    ----------
+    last_inputs : dict of str -> ndarray, shape (n_test,)
+        Ticker -> each test window's last scaled price (persistence's forecast; 1 = the training maximum).
+    outputs : dict of str -> dict of (str, int) -> ndarray
+        Ticker -> (model, seed) -> the network's scaled outputs on the same windows.
+
+    Returns
+    -------
+    gaps, slopes : DataFrame
+        Indexed by (ticker, model, seed), a column per part ("inside the range", "above it"): the mean of
+        output minus last input, and the slope of a straight line fitted to output against last input
+        (NaN with fewer than three days; 1: the output follows the input one for one).
+    """
+    rows = []
+    for ticker, last in last_inputs.items():
+        for (model, seed), output in outputs[ticker].items():
+            for where, days in (("inside the range", last <= 1), ("above it", last > 1)):
+                if days.any():
+                    rows.append({"ticker": ticker, "model": model, "seed": seed, "last input": where,
+                                 "gap": float(np.mean(output[days] - last[days])),
+                                 "slope": float(np.polyfit(last[days], output[days], 1)[0]) if days.sum() > 2
+                                 else np.nan})
+    frame = pd.DataFrame(rows)
+    index, columns = ["ticker", "model", "seed"], "last input"
+    return (frame.pivot_table(index=index, columns=columns, values="gap", sort=False),
+            frame.pivot_table(index=index, columns=columns, values="slope", sort=False))

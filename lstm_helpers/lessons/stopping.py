@@ -60,10 +60,15 @@ def _rate(config: Any) -> float:
     return float(getattr(config, "learning_rate", RMSPROP_RATE))
 
 
+STUDY_PATIENCE = 15
+"""The patience of both of the study's settings (no lesson's model uses it): :func:`published_stops` leaves
+such runs out, so that it counts what the lessons trained."""
+
 SETTINGS: dict[str, Callable[[Any], Any]] = {
     "published": lambda config: config,
-    "patience 15": lambda config: replace(config, patience=15),
-    "rate / 10, patience 15": lambda config: replace(with_learning_rate(config, _rate(config) / 10), patience=15),
+    "patience 15": lambda config: replace(config, patience=STUDY_PATIENCE),
+    "rate / 10, patience 15": lambda config: replace(with_learning_rate(config, _rate(config) / 10),
+                                                     patience=STUDY_PATIENCE),
 }
 """Setting -> how it changes a configuration. ``published`` is the configuration the lessons use."""
 
@@ -92,7 +97,7 @@ def constant_loss(job: TrainJob) -> float:
 
 
 def published_stops(root: Path | None = None) -> pd.DataFrame:
-    """Per model family, how many stored runs kept epoch 1 (runs with early stopping only).
+    """Per model family, how many stored runs kept epoch 1 (runs with early stopping, not the study's own).
 
     Parameters
     ----------
@@ -111,8 +116,10 @@ def published_stops(root: Path | None = None) -> pd.DataFrame:
         entry = cache.load(key, root, remove_damaged=False)
         if entry is None or not entry[1].get("val_loss"):
             continue
-        name = entry[1]["info"]["config"]["name"]
-        kept.setdefault(name, []).append(kept_epoch(entry[1]["val_loss"]))
+        config = entry[1]["info"]["config"]
+        if config.get("patience") == STUDY_PATIENCE:  # this study's own runs: not what the lessons trained
+            continue
+        kept.setdefault(config["name"], []).append(kept_epoch(entry[1]["val_loss"]))
     rows = [{"family": name, "runs": len(k), "kept epoch 1": sum(e == 1 for e in k),
              "share": sum(e == 1 for e in k) / len(k), "median epoch kept": float(np.median(k))}
             for name, k in kept.items()]
