@@ -419,7 +419,7 @@ def test_every_page_reads_in_a_browser_with_nothing_broken(site, server, browser
                     f"{where} {report['inputs']} code cells and {report['outputs']} outputs on the page, "
                     f"{code} and {with_output} in the notebook"
                 )
-            if report["folded"] < 2:
+            if report["folded"] < 2 and not stem.startswith("9"):  # an appendix (9N_) has no exercises
                 problems.append(
                     f"{where} {report['folded']} folded solutions (every lesson has 2 to 4 exercises)"
                 )

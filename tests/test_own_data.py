@@ -8,7 +8,6 @@ without an error output and speaks of the tickers it was given.
 """
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -43,27 +42,15 @@ def own_folder(tmp_path_factory):
     return folder
 
 
-SAME_MODELS = ("experiments", "information", "report_table")
-"""Lessons that load the experiments lesson's models (the same keys): run in this order, one after the other."""
-
-
 def test_every_lesson_runs_on_other_files_years_and_a_missing_target(own_folder, tmp_path):
     # The session's shared cache: the made-up prices give every price model a key of its own (so they
     # train), while the memory lesson's models, which never see a price, load from the lessons' run.
-    # Two runs side by side (most of a quick lesson is its kernel's start and imports, one core's work): the
-    # lessons that load the experiments lesson's models run after it, in order; the others beside them.
     lessons = lesson_notebooks(NOTEBOOK_DIR)
-    chained = [p for p in lessons if p.stem.split("_", 1)[1] in SAME_MODELS]
-    groups = [chained, [p for p in lessons if p not in chained]]
-    parameters = {"data_dir": str(own_folder), "tickers": "XYZ,ABC"}
-    with ThreadPoolExecutor(len(groups)) as pool:
-        runs = list(pool.map(lambda k: run_lessons(groups[k], tmp_path / f"group{k}", profile="quick",
-                                                   parameters=parameters), range(len(groups))))
-    folder = {p.name: tmp_path / f"group{k}" for k, group in enumerate(groups) for p in group}
-    rows = [r for group_rows in runs for r in group_rows]
+    rows = run_lessons(lessons, tmp_path, profile="quick",
+                       parameters={"data_dir": str(own_folder), "tickers": "XYZ,ABC"})
     assert [r.status for r in rows] == ["ok"] * len(lessons), [r.detail for r in rows if r.detail]
     for lesson in lessons:
-        doc = json.loads((folder[lesson.name] / lesson.name).read_text())
+        doc = json.loads((tmp_path / lesson.name).read_text())
         outputs = [o for c in doc["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
         assert not [o for o in outputs if o["output_type"] == "error"], lesson.name
         text = json.dumps(outputs)
@@ -72,5 +59,5 @@ def test_every_lesson_runs_on_other_files_years_and_a_missing_target(own_folder,
         said = text.replace("IBM, AAPL, AMZN, HD", "").replace("no IBM file", "").replace("no AABA file", "")
         assert "IBM" not in said, f"{lesson.name} speaks of IBM"
         assert "2015" in text, f"{lesson.name} does not show the test year chosen from the data"
-    first = json.dumps(json.loads((folder[lessons[0].name] / lessons[0].name).read_text())["cells"])
+    first = json.dumps(json.loads((tmp_path / lessons[0].name).read_text())["cells"])
     assert "left out 1 day(s) with no High value (2015-06-15)" in first
