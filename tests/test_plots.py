@@ -1,9 +1,6 @@
 """Tests of lstm_helpers.lessons.plots: each figure builds, with its panels laid out two a row."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # the Agg backend: tests/conftest.py sets MPLBACKEND
 import numpy as np
 import pandas as pd
 

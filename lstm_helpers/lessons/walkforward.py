@@ -57,6 +57,24 @@ def fold_test_years(test_year: int, folds: int) -> list[int]:
     return list(range(test_year - folds + 1, test_year + 1))
 
 
+def _fold_models(
+    frame: pd.DataFrame, ticker: str, year: int, models: dict[str, tuple[Any, str]], target: str
+) -> tuple[WindowedData, dict[str, tuple[Any, WindowedData]]]:
+    """One stock's fold: its level windows, and each model's configuration and windows, checked.
+
+    Raises ValueError if a model's windows train on or after ``year`` or test on other days than the fold's.
+    """
+    fold = walk_forward_windows(frame[target], year)
+    out = {}
+    for name, (config, transform) in models.items():
+        data = model_windows(frame, target, transform, **fold_bounds(year), label=f"{ticker} {year}")
+        if not (data.train_dates.max() < pd.Timestamp(str(year)) and data.test_dates.equals(fold.test_dates)):
+            raise ValueError(f"{ticker} {year}, {name}: the windows must train before {year} and test on "
+                             "the fold's days")
+        out[name] = (fold_config(config, year), data)
+    return fold, out
+
+
 def fold_jobs(
     prices: dict[str, pd.DataFrame], year: int, models: dict[str, tuple[Any, str]], seed: int, target: str = "High"
 ) -> dict[tuple[str, str], TrainJob]:
@@ -67,9 +85,8 @@ def fold_jobs(
     """
     out = {}
     for ticker, frame in prices.items():
-        for name, (config, transform) in models.items():
-            data = model_windows(frame, target, transform, **fold_bounds(year), label=f"{ticker} {year}")
-            out[(ticker, name)] = train_job(Job(fold_config(config, year), data, seed=seed, ticker=f"{ticker} {year}"))
+        for name, (config, data) in _fold_models(frame, ticker, year, models, target)[1].items():
+            out[(ticker, name)] = train_job(Job(config, data, seed=seed, ticker=f"{ticker} {year}"))
     return out
 
 
@@ -105,14 +122,10 @@ def walk_forward(
     jobs, keys, folds = [], [], {}
     for ticker, frame in prices.items():
         for year in years:
-            fold = folds[(ticker, year)] = walk_forward_windows(frame[target], year)
-            for name, (config, transform) in models.items():
-                data = model_windows(frame, target, transform, **fold_bounds(year), label=f"{ticker} {year}")
-                if not (data.train_dates.max() < pd.Timestamp(str(year)) and data.test_dates.equals(fold.test_dates)):
-                    raise ValueError(f"{ticker} {year}, {name}: the windows must train before {year} and test on "
-                                     "the fold's days")
+            folds[(ticker, year)], fold_models = _fold_models(frame, ticker, year, models, target)
+            for name, (config, data) in fold_models.items():
                 for seed in seeds:
-                    jobs.append(Job(fold_config(config, year), data, seed=seed, ticker=f"{ticker} {year}"))
+                    jobs.append(Job(config, data, seed=seed, ticker=f"{ticker} {year}"))
                     keys.append((ticker, year, name, seed))
     results = forecast_many(jobs, workers=workers)
     rows, predictions = [], {}
