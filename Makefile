@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 	@# package"); it is a UserWarning of the build step and says nothing about this project: silenced.
 	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e ".[dev,cluster]"
 	$(PY) -m ipykernel install --sys-prefix --name lstm-course --display-name "Python (lstm-course)"
+	@# JupyterLab's "get notified about official Jupyter news?" pop-up, off in this environment only.
+	$(VENV)/bin/jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements"
 	touch $(STAMP)
 
 course: $(STAMP)

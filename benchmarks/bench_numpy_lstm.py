@@ -1,4 +1,5 @@
-"""Time the NumPy LSTM of ``lstm_helpers.numpy_lstm`` against Keras on the course's shapes.
+"""Time the NumPy LSTM of ``lstm_helpers.numpy_lstm`` against Keras on the course's
+shapes.
 
 Run from the repository root::
 
@@ -35,8 +36,11 @@ from lstm_helpers.numpy_lstm import Adam, lstm_forward, lstm_regressor_loss
 N, T, D, H = 2700, 60, 1, 50
 
 
-def time_alternating(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
-    """Seconds per call for every function, calls interleaved round by round after one warm-up each."""
+def time_alternating(
+    fns: dict[str, Callable[[], object]], repeats: int
+) -> dict[str, list[float]]:
+    """Seconds per call for every function, calls interleaved round by round after one
+    warm-up each."""
     for fn in fns.values():
         fn()
     times: dict[str, list[float]] = {name: [] for name in fns}
@@ -52,8 +56,13 @@ def report(title: str, times: dict[str, list[float]]) -> None:
     """Print best and median times and the NumPy / Keras ratio of the best times."""
     print(title)
     for name, ts in times.items():
-        print(f"  {name:6s} best {min(ts) * 1e3:8.1f} ms   median {np.median(ts) * 1e3:8.1f} ms")
-    print(f"  ratio numpy/keras (best): {min(times['numpy']) / min(times['keras']):.2f}")
+        print(
+            f"  {name:6s} best {min(ts) * 1e3:8.1f} ms   median "
+            f"{np.median(ts) * 1e3:8.1f} ms"
+        )
+    print(
+        f"  ratio numpy/keras (best): {min(times['numpy']) / min(times['keras']):.2f}"
+    )
 
 
 def bench_forward(x: np.ndarray, repeats: int) -> None:
@@ -75,7 +84,9 @@ def bench_forward(x: np.ndarray, repeats: int) -> None:
 
 
 def bench_train_step(x: np.ndarray, y: np.ndarray, repeats: int) -> None:
-    model = keras.Sequential([keras.Input((T, D)), keras.layers.LSTM(H), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((T, D)), keras.layers.LSTM(H), keras.layers.Dense(1)]
+    )
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
     kernel, recurrent_kernel, bias = model.layers[0].get_weights()
     w_out, b_out = model.layers[1].get_weights()
@@ -100,19 +111,26 @@ def bench_train_step(x: np.ndarray, y: np.ndarray, repeats: int) -> None:
         {"numpy": numpy_step, "keras": lambda: model.train_on_batch(x, y[:, None])},
         repeats,
     )
-    report("train step (forward + backward + Adam), LSTM -> Dense(1), MSE, batch 2700", times)
+    report(
+        "train step (forward + backward + Adam), LSTM -> Dense(1), MSE, batch 2700",
+        times,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5, help="timed calls per side (best is reported)")
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="timed calls per side (best is reported)"
+    )
     args = parser.parse_args()
 
     rng = np.random.default_rng(0)
-    x = rng.random((N, T, D), dtype=np.float32)  # like the course's windows: scaled to [0, 1]
+    # like the course's windows: scaled to [0, 1]
+    x = rng.random((N, T, D), dtype=np.float32)
     y = rng.random(N, dtype=np.float32)
     print(
-        f"numpy {np.__version__}, keras {keras.__version__} ({keras.backend.backend()}), {os.cpu_count()} CPUs"
+        f"numpy {np.__version__}, keras {keras.__version__} "
+        f"({keras.backend.backend()}), {os.cpu_count()} CPUs"
     )
     bench_forward(x, args.repeats)
     bench_train_step(x, y, args.repeats)

@@ -7,7 +7,8 @@ from typing import Any
 
 
 def show_source(obj: Any, start: str | None = None, end: str | None = None) -> None:
-    """Print the source code of a function, class or module from the package, whole or in part.
+    """Print the source code of a function, class or module from the package, whole or
+    in part.
 
     The lessons call this instead of copying code into a cell: what a learner
     reads is exactly what the package executes. With ``start`` (and ``end``)
@@ -25,7 +26,8 @@ def show_source(obj: Any, start: str | None = None, end: str | None = None) -> N
     Raises
     ------
     ValueError
-        If ``start`` or ``end`` is not found (the source changed: the lesson must follow).
+        If ``start`` or ``end`` is not found (the source changed: the lesson must
+        follow).
     """
     source = inspect.getsource(obj)
     if start is None:
@@ -34,12 +36,17 @@ def show_source(obj: Any, start: str | None = None, end: str | None = None) -> N
     lines = source.splitlines()
     first = next((k for k, line in enumerate(lines) if start in line), None)
     if first is None:
-        raise ValueError(f"{start!r} is not in the source of {getattr(obj, '__qualname__', obj)}")
+        raise ValueError(
+            f"{start!r} is not in the source of {getattr(obj, '__qualname__', obj)}"
+        )
     last = len(lines) - 1
     if end is not None:
         last = next((k for k in range(first, len(lines)) if end in lines[k]), None)
         if last is None:
-            raise ValueError(f"{end!r} does not follow {start!r} in the source of {getattr(obj, '__qualname__', obj)}")
+            raise ValueError(
+                f"{end!r} does not follow {start!r} in the source of "
+                f"{getattr(obj, '__qualname__', obj)}"
+            )
     head = [lines[0], "    ..."] if first > 1 else lines[:first]
     tail = ["    ..."] if last < len(lines) - 1 else []
     print("\n".join([*head, *lines[first : last + 1], *tail]))

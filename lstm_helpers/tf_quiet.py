@@ -39,6 +39,7 @@ import tensorflow as tf  # noqa: E402
 
 __all__ = ["keras", "tf"]
 
-# Python-side warnings such as "triggered tf.function retracing" (each training run builds
-# its own model, so retracing is expected here) would otherwise land in the lessons too.
+# Python-side warnings such as "triggered tf.function retracing" (each training run
+# builds its own model, so retracing is expected here) would otherwise land in the
+# lessons too.
 tf.get_logger().setLevel("ERROR")

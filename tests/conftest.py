@@ -18,22 +18,36 @@ import pandas as pd
 import pytest
 
 os.environ["LSTM_COURSE_PROFILE"] = "quick"
-if not os.environ.get("PYTEST_XDIST_WORKER"):  # the run's one cache, made before the workers start: they share it
+# the run's one cache, made before the workers start: they share it
+if not os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ["LSTM_COURSE_CACHE"] = tempfile.mkdtemp(prefix="lstm-course-test-cache-")
-else:  # the cores shared among the test workers: each trains in as many processes as it has cores of its own
-    os.environ["LSTM_COURSE_WORKERS"] = str(max(1, (os.cpu_count() or 1) // int(os.environ.get(
-        "PYTEST_XDIST_WORKER_COUNT", "1"))))
-for name in ("LSTM_COURSE_RETRAIN", "LSTM_COURSE_SCHEDULER", "LSTM_COURSE_PROGRESS", "LSTM_COURSE_KEYS"):
+# the cores shared among the test workers: each trains in as many processes as it has
+# cores of its own
+else:
+    os.environ["LSTM_COURSE_WORKERS"] = str(
+        max(
+            1,
+            (os.cpu_count() or 1)
+            // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")),
+        )
+    )
+for name in (
+    "LSTM_COURSE_RETRAIN",
+    "LSTM_COURSE_SCHEDULER",
+    "LSTM_COURSE_PROGRESS",
+    "LSTM_COURSE_KEYS",
+):
     os.environ.pop(name, None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 SECOND_PYTHON_ENV = "LSTM_COURSE_SECOND_PYTHON"
-"""A venv's python of another Python minor version with the course installed (``.ci/run`` makes one)."""
+"""A venv's python of another Python minor version with the course installed
+(``.ci/run`` makes one)."""
 READY_NAME, FAILED_NAME = ".ready", ".failed"
-"""Written into the second venv when its installation finished or failed (``.ci/run`` installs it in the
-background, its log in ``build/second-python.log``)."""
+"""Written into the second venv when its installation finished or failed (``.ci/run``
+installs it in the background, its log in ``build/second-python.log``)."""
 
 
 def strict() -> bool:
@@ -43,19 +57,33 @@ def strict() -> bool:
 
 @pytest.fixture(scope="session")
 def second_python() -> str:
-    """The second interpreter, once its venv is ready; skipped locally, a failure in CI when there is none."""
+    """The second interpreter, once its venv is ready; skipped locally, a failure in CI
+    when there is none."""
     python = os.environ.get(SECOND_PYTHON_ENV)
     if not python:
         if strict():
-            pytest.fail(f"CI must set {SECOND_PYTHON_ENV} (.ci/run makes a venv of a second Python)")
-        pytest.skip(f"set {SECOND_PYTHON_ENV} to a venv's python of another Python version with the course installed")
+            pytest.fail(
+                f"CI must set {SECOND_PYTHON_ENV} (.ci/run makes a "
+                "venv of a second Python)"
+            )
+        pytest.skip(
+            f"set {SECOND_PYTHON_ENV} to a venv's python of "
+            "another Python version with the course installed"
+        )
     venv = Path(python).parents[1]
     deadline = time.monotonic() + 900
-    while strict() and not any((venv / n).exists() for n in (READY_NAME, FAILED_NAME)) and time.monotonic() < deadline:
+    while (
+        strict()
+        and not any((venv / n).exists() for n in (READY_NAME, FAILED_NAME))
+        and time.monotonic() < deadline
+    ):
         time.sleep(5)  # .ci/run installs it beside the test run
     if (venv / FAILED_NAME).exists() or not Path(python).exists():
-        pytest.fail(f"{SECOND_PYTHON_ENV}={python}: no such interpreter, or its install failed "
-                    "(.ci/run writes its log to build/second-python.log)")
+        pytest.fail(
+            f"{SECOND_PYTHON_ENV}={python}: no such interpreter, "
+            "or its install failed "
+            "(.ci/run writes its log to build/second-python.log)"
+        )
     return python
 
 
@@ -84,7 +112,11 @@ def series():
     """A seeded geometric random walk named High, business days 2013-2017."""
     days = pd.bdate_range("2013-01-01", "2017-12-29")
     rng = np.random.default_rng(2)
-    return pd.Series(80 * np.exp(np.cumsum(rng.normal(0.0003, 0.012, len(days)))), index=days, name="High")
+    return pd.Series(
+        80 * np.exp(np.cumsum(rng.normal(0.0003, 0.012, len(days)))),
+        index=days,
+        name="High",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -94,16 +126,26 @@ def random_walk_windows():
 
     days = pd.bdate_range("2015-01-01", "2017-12-29")
     rng = np.random.default_rng(0)
-    prices = pd.Series(100 + np.cumsum(rng.normal(0, 1, len(days))), index=days, name="High")
+    prices = pd.Series(
+        100 + np.cumsum(rng.normal(0, 1, len(days))), index=days, name="High"
+    )
     return report_windows(prices, window=10)
 
 
-def make_notebook(path: Path, code: list[str], params: str = "greeting = 'hello'\nprofile = 'standard'") -> Path:
+def make_notebook(
+    path: Path,
+    code: list[str],
+    params: str = "greeting = 'hello'\nprofile = 'standard'",
+) -> Path:
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell(params)
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [cell] + [nbformat.v4.new_code_cell(c) for c in code]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path
 
@@ -113,14 +155,17 @@ def lessons(tmp_path):
     src = tmp_path / "notebooks"
     src.mkdir()
     make_notebook(src / "00_first.ipynb", ["print(greeting, profile)"])
-    make_notebook(src / "01_broken.ipynb", ["x = 1", "raise RuntimeError('boom in lesson')"])
+    make_notebook(
+        src / "01_broken.ipynb", ["x = 1", "raise RuntimeError('boom in lesson')"]
+    )
     make_notebook(src / "02_after.ipynb", ["print('never')"])
     (src / "notes.ipynb").write_text("{}")  # not a lesson: no NN_ prefix
     return src
 
 
 # --------------------------------------------------------------------------
-# Exercise checks under nbval: a lesson's solution passes, a learner copy's placeholder is "not done yet"
+# Exercise checks under nbval: a lesson's solution passes, a learner copy's placeholder
+# is "not done yet"
 # --------------------------------------------------------------------------
 
 EXPECTED_CHECK = {"notebooks": "passed", "exercises": "not done yet"}
@@ -135,15 +180,21 @@ def _check_text(outputs) -> str:
 
 
 def _wrap_check_cells(items) -> None:
-    """Wrap nbval's run of each exercise check cell (``checks.…(…)``) with the line it must print.
+    """Wrap nbval's run of each exercise check cell (``checks.…(…)``) with the line it
+    must print.
 
-    In ``notebooks/`` the lesson's solution must pass; in ``exercises/`` the learner copy's
-    placeholder must say "not done yet" (a copy runs top to bottom, every check unsolved).
+    In ``notebooks/`` the lesson's solution must pass; in ``exercises/`` the learner
+    copy's placeholder must say "not done yet" (a copy runs top to bottom, every check
+    unsolved).
     """
     for item in items:
         cell = getattr(item, "cell", None)
         folder = item.path.parent.name
-        if cell is None or folder not in EXPECTED_CHECK or not "".join(cell.source).startswith("checks."):
+        if (
+            cell is None
+            or folder not in EXPECTED_CHECK
+            or not "".join(cell.source).startswith("checks.")
+        ):
             continue
         run = item.runtest
 
@@ -151,38 +202,57 @@ def _wrap_check_cells(items) -> None:
             run()
             text = _check_text(item.test_outputs)
             if f": {expected} —" not in text:
-                raise AssertionError(f"{item.path.name}, {''.join(item.cell.source)}: expected the check to say "
-                                     f"{expected!r}, it printed {text!r}")
+                raise AssertionError(
+                    f"{item.path.name}, {''.join(item.cell.source)}: "
+                    "expected the check to say "
+                    f"{expected!r}, it printed {text!r}"
+                )
 
         item.runtest = runtest
 
 
 # --------------------------------------------------------------------------
-# Order and cost: the longest files start first, and every run prints what each file took
-# --------------------------------------------------------------------------
+# Order and cost: the longest files start first, and every run prints what each file
+# took --------------------------------------------------------------------------
 
-LONGEST_FIRST = ("test_own_data.py", "test_published_notebooks.py", "test_grading.py", "test_book.py",
-                 "06_experiments.ipynb", "test_checks.py", "test_scheduler.py", "08_multi_step.ipynb")
-"""Files that take longest (measured in CI), started first so that the workers finish together
-(``-n auto --dist loadfile`` hands out whole files in this order)."""
+LONGEST_FIRST = (
+    "test_own_data.py",
+    "test_published_notebooks.py",
+    "test_grading.py",
+    "test_book.py",
+    "06_experiments.ipynb",
+    "test_checks.py",
+    "test_scheduler.py",
+    "08_multi_step.ipynb",
+)
+"""Files that take longest (measured in CI), started first so that the workers finish
+together (``-n auto --dist loadfile`` hands out whole files in this order)."""
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Exercise check cells wrapped (above); the longest files first, each file's items in their order.
+    """Exercise check cells wrapped (above); the longest files first, each file's items
+    in their order.
 
-    The learner copies come last: a copy trains the same quick models as its lesson, so it should
-    find them in the shared cache rather than train them at the same time on another worker.
+    The learner copies come last: a copy trains the same quick models as its lesson, so
+    it should find them in the shared cache rather than train them at the same time on
+    another worker.
     """
     _wrap_check_cells(items)
     rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: (item.path.parent.name == "exercises", rank.get(item.path.name, len(rank))))
+    items.sort(
+        key=lambda item: (
+            item.path.parent.name == "exercises",
+            rank.get(item.path.name, len(rank)),
+        )
+    )
 
 
 class _SecondsPerFile:
-    """Seconds per test file, the notebooks nbval runs included, printed at the end of the run.
+    """Seconds per test file, the notebooks nbval runs included, printed at the end of
+    the run.
 
-    Registered as a plugin (:func:`pytest_configure`): a hook written in this conftest would only
-    hear the items under ``tests/``, not the lessons and learner copies.
+    Registered as a plugin (:func:`pytest_configure`): a hook written in this conftest
+    would only hear the items under ``tests/``, not the lessons and learner copies.
     """
 
     def __init__(self) -> None:
@@ -193,7 +263,8 @@ class _SecondsPerFile:
         self.seconds[path] = self.seconds.get(path, 0.0) + report.duration
 
     def pytest_terminal_summary(self, terminalreporter):
-        """Seconds per file (setup, call and teardown; summed over workers), the costliest first."""
+        """Seconds per file (setup, call and teardown; summed over workers), the
+        costliest first."""
         if not self.seconds:
             return
         terminalreporter.section("seconds per file (the costliest 25)")
@@ -203,10 +274,15 @@ class _SecondsPerFile:
         for folder in ("tests", "notebooks", "exercises"):
             part = sum(s for p, s in ranked if p.startswith(folder + "/"))
             terminalreporter.write_line(f"{part:8.1f} s  in {folder}/")
-        terminalreporter.write_line(f"{sum(self.seconds.values()):8.1f} s  in all {len(ranked)} files "
-                                    "(worker time: with several workers the wall time is less)")
+        terminalreporter.write_line(
+            f"{sum(self.seconds.values()):8.1f} s  in all "
+            f"{len(ranked)} files "
+            "(worker time: with several workers the wall time "
+            "is less)"
+        )
 
 
 def pytest_configure(config):
-    if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller sums what its workers report
+    # the controller sums what its workers report
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
         config.pluginmanager.register(_SecondsPerFile(), "lstm-course-seconds-per-file")

@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.evaluation.baselines: hand-computed cases, no look-ahead, bad input, real data."""
+"""Tests of lstm_helpers.evaluation.baselines: hand-computed cases, no look-ahead, bad
+input, real data."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def _random_walk(n: int = 60, seed: int = 0) -> pd.Series:
     return pd.Series(prices, index=pd.bdate_range("2016-01-04", periods=n))
 
 
-# --------------------------------------------------------------------------- hand-computed
+# ---------------------------------------------------------------------------
+# hand-computed
 
 
 def test_persistence_small():
@@ -35,14 +37,17 @@ def test_persistence_small():
 
 def test_sma_small():
     got = simple_moving_average(SMALL, window=3)
-    # day 3: mean(10, 12, 11) = 11; day 4: mean(12, 11, 15) = 38/3; day 5: mean(11, 15, 14) = 40/3
+    # day 3: mean(10, 12, 11) = 11; day 4: mean(12, 11, 15) = 38/3; day 5: mean(11, 15,
+    # 14) = 40/3
     expected = [np.nan, np.nan, np.nan, 11.0, 38 / 3, 40 / 3]
     np.testing.assert_allclose(got.to_numpy(), expected, rtol=0, atol=1e-12)
     assert got.index.equals(SMALL.index)
 
 
 def test_sma_window_one_is_persistence():
-    np.testing.assert_array_equal(simple_moving_average(SMALL, 1).to_numpy(), persistence(SMALL).to_numpy())
+    np.testing.assert_array_equal(
+        simple_moving_average(SMALL, 1).to_numpy(), persistence(SMALL).to_numpy()
+    )
 
 
 def test_sma_window_longer_than_series_is_all_nan():
@@ -64,13 +69,17 @@ def test_ema_small():
 def test_ema_decay_weights_the_old_average():
     got = exponential_moving_average(SMALL, decay=0.9)
     # forecast[2] = 0.9*10 + 0.1*12 = 10.2; forecast[3] = 0.9*10.2 + 0.1*11 = 10.28
-    np.testing.assert_allclose(got.iloc[1:4].to_numpy(), [10.0, 10.2, 10.28], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        got.iloc[1:4].to_numpy(), [10.0, 10.2, 10.28], rtol=0, atol=1e-12
+    )
 
 
 def test_ema_matches_pandas_ewm():
     series = _random_walk(200)
     expected = series.ewm(alpha=1 - 0.7, adjust=False).mean().shift(1)
-    np.testing.assert_allclose(exponential_moving_average(series, 0.7), expected, rtol=1e-13)
+    np.testing.assert_allclose(
+        exponential_moving_average(series, 0.7), expected, rtol=1e-13
+    )
 
 
 def test_forecast_table_uses_history_before_start():
@@ -81,15 +90,21 @@ def test_forecast_table_uses_history_before_start():
     assert table.index[-1] <= pd.Timestamp("2016-09-30")
     first = series.index.get_loc(table.index[0])
     assert table["persistence"].iloc[0] == series.iloc[first - 1]
-    assert table["sma"].iloc[0] == pytest.approx(series.iloc[first - 20 : first].mean(), abs=1e-12)
+    assert table["sma"].iloc[0] == pytest.approx(
+        series.iloc[first - 20 : first].mean(), abs=1e-12
+    )
     assert not table.isna().any().any()
-    np.testing.assert_array_equal(table["actual"], series.loc["2016-07-01":"2016-09-30"])
-    # the EMA column too runs over the whole history, with the decay asked for (pandas' ewm)
+    np.testing.assert_array_equal(
+        table["actual"], series.loc["2016-07-01":"2016-09-30"]
+    )
+    # the EMA column too runs over the whole history, with the decay asked for (pandas'
+    # ewm)
     ema = series.ewm(alpha=1 - 0.3, adjust=False).mean().shift(1).loc[table.index]
     np.testing.assert_allclose(table["ema"], ema, rtol=1e-13)
 
 
-# --------------------------------------------------------------------------- no look-ahead
+# --------------------------------------------------------------------------- no
+# look-ahead
 
 BASELINES = {
     "persistence": persistence,
@@ -108,10 +123,15 @@ def test_changing_a_later_price_never_changes_an_earlier_forecast(name):
         changed.iloc[k] += 1000.0
         after = forecast(changed).to_numpy()
         # forecasts of days 0..k were made before day k's price was known
-        np.testing.assert_array_equal(after[: k + 1], base[: k + 1], err_msg=f"{name}: look-ahead at k={k}")
-        # ... and day k's price does reach the forecast of day k + 1 (once there is enough history)
+        np.testing.assert_array_equal(
+            after[: k + 1], base[: k + 1], err_msg=f"{name}: look-ahead at k={k}"
+        )
+        # ... and day k's price does reach the forecast of day k + 1 (once there is
+        # enough history)
         if k + 1 < len(series) and not np.isnan(base[k + 1]):
-            assert after[k + 1] != base[k + 1], f"{name}: day {k} never used for day {k + 1}"
+            assert after[k + 1] != base[k + 1], (
+                f"{name}: day {k} never used for day {k + 1}"
+            )
 
 
 @pytest.mark.parametrize("name", list(BASELINES))
@@ -138,7 +158,9 @@ def test_ema_rejects_decay_outside_open_unit_interval(decay):
         exponential_moving_average(SMALL, decay=decay)
 
 
-@pytest.mark.parametrize("func", [persistence, simple_moving_average, exponential_moving_average])
+@pytest.mark.parametrize(
+    "func", [persistence, simple_moving_average, exponential_moving_average]
+)
 def test_baselines_reject_nan_empty_and_unsorted(func):
     with_nan = SMALL.copy()
     with_nan.iloc[2] = np.nan
@@ -159,9 +181,14 @@ def test_forecast_table_rejects_empty_period():
 
 # --------------------------------------------------------------------------- real data
 
-# Persistence RMSE of the High column over 2017, computed independently of this code when the data
-# were chosen, as recorded in data/README.md (to the digits given there).
-PUBLISHED_PERSISTENCE_RMSE_2017 = {"IBM": 1.539, "AAPL": 1.700, "AMZN": 12.61, "HD": 1.205}
+# Persistence RMSE of the High column over 2017, computed independently of this code
+# when the data were chosen, as recorded in data/README.md (to the digits given there).
+PUBLISHED_PERSISTENCE_RMSE_2017 = {
+    "IBM": 1.539,
+    "AAPL": 1.700,
+    "AMZN": 12.61,
+    "HD": 1.205,
+}
 
 
 @pytest.mark.filterwarnings("ignore::lstm_helpers.data.prices.DataWarning")
@@ -177,4 +204,5 @@ def test_persistence_rmse_2017_matches_published_values(ticker):
     reference = PUBLISHED_PERSISTENCE_RMSE_2017[ticker]
     digits = len(str(reference).split(".")[1])
     assert round(rmse(table["actual"], table["persistence"]), digits) == reference
-    assert str(reference) in (DATA_DIR / "README.md").read_text()  # the value the data README records
+    # the value the data README records
+    assert str(reference) in (DATA_DIR / "README.md").read_text()

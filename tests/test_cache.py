@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.training.cache: atomic entries, concurrent writers, damaged entries, the published results."""
+"""Tests of lstm_helpers.training.cache: atomic entries, concurrent writers, damaged
+entries, the published results."""
 
 import os
 import subprocess
@@ -18,7 +19,10 @@ def test_save_and_load_round_trip(tmp_cache):
     path = cache.save("abc", arrays, {"loss": [0.5, 0.25]})
     assert path == tmp_cache / "abc.npz" and cache.keys() == ["abc"]
     loaded, meta = cache.load("abc")
-    assert np.array_equal(loaded["outputs"], arrays["outputs"]) and loaded["weight_0"].dtype == np.float32
+    assert (
+        np.array_equal(loaded["outputs"], arrays["outputs"])
+        and loaded["weight_0"].dtype == np.float32
+    )
     assert meta["loss"] == [0.5, 0.25] and meta["key"] == "abc"
     assert cache.load("other") is None
     assert not list(tmp_cache.glob(".*.tmp"))  # no temporary file left behind
@@ -44,7 +48,9 @@ def test_damaged_entry_warns_once_is_removed_and_missing(tmp_cache, damage):
         warnings.simplefilter("always")
         assert cache.load("key1") is None
     assert [type(w.message) for w in caught] == [cache.CacheWarning]
-    assert "damaged cache entry" in str(caught[0].message) and "key1.npz" in str(caught[0].message)
+    assert "damaged cache entry" in str(caught[0].message) and "key1.npz" in str(
+        caught[0].message
+    )
     assert not path.exists()
 
 
@@ -56,7 +62,8 @@ def test_leftovers_of_crashed_writes_are_cleaned(tmp_cache):
     past = time.time() - cache.STALE_SECONDS - 60
     os.utime(old, (past, past))
     cache.save("k", {"outputs": np.zeros(2)}, {})  # every save cleans first
-    assert not old.exists() and fresh.exists()  # a write in progress elsewhere is left alone
+    # a write in progress elsewhere is left alone
+    assert not old.exists() and fresh.exists()
 
 
 WRITER = textwrap.dedent(
@@ -70,31 +77,42 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_two_processes_writing_one_key_never_fail_and_readers_never_see_half_an_entry(tmp_cache):
+def test_two_processes_writing_one_key_never_fail_and_readers_never_see_half_an_entry(
+    tmp_cache,
+):
     env = {**os.environ, cache.CACHE_ENV: str(tmp_cache)}
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(v)], env=env, stderr=subprocess.PIPE)
-               for v in (1.0, 2.0)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(v)], env=env, stderr=subprocess.PIPE
+        )
+        for v in (1.0, 2.0)
+    ]
     seen, overlapped = set(), 0
     with warnings.catch_warnings():
-        warnings.simplefilter("error", cache.CacheWarning)  # a half entry would warn: fail instead
+        # a half entry would warn: fail instead
+        warnings.simplefilter("error", cache.CacheWarning)
         while any(w.poll() is None for w in writers):
             found = cache.load("shared")
             if found is not None and all(w.poll() is None for w in writers):
                 overlapped += 1  # read while both writers were still writing
             if found is not None:
                 arrays, meta = found
-                assert np.all(arrays["outputs"] == meta["writer"])  # one writer's complete entry
+                # one writer's complete entry
+                assert np.all(arrays["outputs"] == meta["writer"])
                 seen.add(meta["writer"])
     errors = [w.stderr.read().decode() for w in writers]
     assert [w.returncode for w in writers] == [0, 0], errors
-    # the claim is only tested if reads really overlapped the writes: an empty `seen` would prove nothing
+    # the claim is only tested if reads really overlapped the writes: an empty `seen`
+    # would prove nothing
     assert overlapped >= 10, f"only {overlapped} read(s) overlapped the two writers"
     assert seen and seen <= {1.0, 2.0}
     assert cache.load("shared") is not None
     assert not list(tmp_cache.glob(".*.tmp"))
 
 
-def test_lookup_order_published_results_and_retraining(tmp_cache, tmp_results, monkeypatch):
+def test_lookup_order_published_results_and_retraining(
+    tmp_cache, tmp_results, monkeypatch
+):
     cache.save("k", {"outputs": np.ones(2)}, {}, root=tmp_results)
     arrays, _, source = cache.lookup("k")
     assert source == "published" and np.array_equal(arrays["outputs"], np.ones(2))
@@ -102,7 +120,8 @@ def test_lookup_order_published_results_and_retraining(tmp_cache, tmp_results, m
     assert cache.lookup("k")[2] == "cache"  # the local cache comes first
     monkeypatch.setenv(cache.RETRAIN_ENV, "1")
     assert cache.lookup("k") is None
-    # --retrain sets the run's start: an entry written since counts, an older one does not, the published never
+    # --retrain sets the run's start: an entry written since counts, an older one does
+    # not, the published never
     written = cache.entry_path("k").stat().st_mtime
     monkeypatch.setenv(cache.RETRAIN_ENV, f"{written - 5:.0f}")
     assert cache.lookup("k")[2] == "cache"
@@ -110,7 +129,8 @@ def test_lookup_order_published_results_and_retraining(tmp_cache, tmp_results, m
     assert cache.lookup("k") is None
     cache.entry_path("k").unlink()
     monkeypatch.setenv(cache.RETRAIN_ENV, f"{written - 5:.0f}")
-    assert cache.lookup("k") is None  # the published entry is older than any retraining run's start
+    # the published entry is older than any retraining run's start
+    assert cache.lookup("k") is None
     cache.save("k", {"outputs": np.zeros(2)}, {})
     monkeypatch.delenv(cache.RETRAIN_ENV)
     # a damaged published entry is ignored, never deleted (it is a committed file)

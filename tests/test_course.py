@@ -12,11 +12,15 @@ def test_main_rejects_bad_options(lessons, capsys):
     assert course.main([*src, "--data-dir", "/no/such/folder"]) == 2
     assert "--data-dir /no/such/folder: no such folder" in capsys.readouterr().err
     assert course.main([*src, "-p", "no_such_parameter=1"]) == 2
-    assert "no selected lesson declares parameter(s) no_such_parameter" in capsys.readouterr().err
+    assert (
+        "no selected lesson declares parameter(s) no_such_parameter"
+    ) in capsys.readouterr().err
 
 
 def test_main_exit_status_names_the_failed_lesson(lessons, tmp_path, capsys):
-    code = course.main(["--source", str(lessons), "--output", str(tmp_path / "o"), "--only", "01"])
+    code = course.main(
+        ["--source", str(lessons), "--output", str(tmp_path / "o"), "--only", "01"]
+    )
     assert code == 1
     assert "01_broken.ipynb failed in cell" in capsys.readouterr().err
 
@@ -24,7 +28,11 @@ def test_main_exit_status_names_the_failed_lesson(lessons, tmp_path, capsys):
 def test_data_is_checked_before_the_first_lesson(tmp_path, capsys):
     src, out = tmp_path / "src", tmp_path / "o"
     src.mkdir()
-    make_notebook(src / "00_data.ipynb", ["print(tickers)"], params="tickers = None\ntest_start = None")
+    make_notebook(
+        src / "00_data.ipynb",
+        ["print(tickers)"],
+        params="tickers = None\ntest_start = None",
+    )
     args = ["--source", str(src), "--output", str(out)]
     assert course.main([*args, "--tickers", "IBM,NOPE"]) == 2
     assert "no price file for ticker 'NOPE'" in capsys.readouterr().err

@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.data.prices: every bad input gets a clear error or a stated repair."""
+"""Tests of lstm_helpers.data.prices: every bad input gets a clear error or a stated
+repair."""
 
 import hashlib
 import warnings
@@ -9,7 +10,13 @@ import pandas as pd
 import pytest
 
 from lstm_helpers import DATA_DIR
-from lstm_helpers.data.prices import TARGETS, DataWarning, canonical_column, file_md5, load_prices
+from lstm_helpers.data.prices import (
+    TARGETS,
+    DataWarning,
+    canonical_column,
+    file_md5,
+    load_prices,
+)
 from lstm_helpers.data.tickers import load_ticker
 
 HEADER = "Date,Open,High,Low,Close,Volume,Name\n"
@@ -78,37 +85,66 @@ def test_renamed_column(tmp_path):
 
 
 def test_missing_column_names_it_and_the_accepted_formats(tmp_path):
-    rows = [",".join(r.split(",")[:4] + r.split(",")[5:]) for r in GOOD_ROWS]  # no Close
+    # no Close
+    rows = [",".join(r.split(",")[:4] + r.split(",")[5:]) for r in GOOD_ROWS]
     text = "Date,Open,High,Low,Volume,Name\n" + "\n".join(rows)
-    with pytest.raises(ValueError, match=r"missing column\(s\) Close \(found Date,Open,High,Low,Volume,Name\); "
-                                         r"accepted formats: DJIA 30 .* and Yahoo Finance"):
+    with pytest.raises(
+        ValueError,
+        match=r"missing column\(s\) Close \(found "
+        r"Date,Open,High,Low,Volume,Name\); "
+        r"accepted formats: DJIA 30 .* and Yahoo Finance",
+    ):
         load_prices(write(tmp_path, text))
 
 
 YAHOO = "Date,Open,High,Low,Close,Adj Close,Volume\n"
-YAHOO_ROWS = ["2017-01-03,10.0,11.0,9.5,10.5,10.1,1000", "2017-01-04,10.5,11.5,10.0,11.0,10.6,1200"]
+YAHOO_ROWS = [
+    "2017-01-03,10.0,11.0,9.5,10.5,10.1,1000",
+    "2017-01-04,10.5,11.5,10.0,11.0,10.6,1200",
+]
 
 
 def test_yahoo_finance_file_takes_its_ticker_from_the_file_name(tmp_path):
     frame = load_prices(write(tmp_path, YAHOO + "\n".join(YAHOO_ROWS), name="msft.csv"))
-    assert list(frame.columns) == ["Open", "High", "Low", "Close", "Adj Close", "Volume", "Name"]
-    assert (frame["Name"] == "MSFT").all() and frame["Adj Close"].tolist() == [10.1, 10.6]
+    assert list(frame.columns) == [
+        "Open",
+        "High",
+        "Low",
+        "Close",
+        "Adj Close",
+        "Volume",
+        "Name",
+    ]
+    assert (frame["Name"] == "MSFT").all() and frame["Adj Close"].tolist() == [
+        10.1,
+        10.6,
+    ]
 
 
-@pytest.mark.parametrize("header", [
-    "date,open,high,low,close,adj close,volume",
-    "DATE,OPEN,HIGH,LOW,CLOSE,ADJ_CLOSE,VOLUME",
-    " Date , Open,High,Low,Close,AdjClose,Volume",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "date,open,high,low,close,adj close,volume",
+        "DATE,OPEN,HIGH,LOW,CLOSE,ADJ_CLOSE,VOLUME",
+        " Date , Open,High,Low,Close,AdjClose,Volume",
+    ],
+)
 def test_headers_in_any_case_and_spelling(tmp_path, header):
-    frame = load_prices(write(tmp_path, header + "\n" + "\n".join(YAHOO_ROWS), name="X_2017.csv"))
-    assert frame["High"].tolist() == [11.0, 11.5] and frame["Adj Close"].tolist() == [10.1, 10.6]
+    frame = load_prices(
+        write(tmp_path, header + "\n" + "\n".join(YAHOO_ROWS), name="X_2017.csv")
+    )
+    assert frame["High"].tolist() == [11.0, 11.5] and frame["Adj Close"].tolist() == [
+        10.1,
+        10.6,
+    ]
     assert (frame["Name"] == "X").all()
 
 
 def test_yahoo_null_is_a_missing_value(tmp_path):
     rows = [YAHOO_ROWS[0], "2017-01-04,null,null,null,null,null,null"]
-    with pytest.warns(DataWarning, match="High missing on 2017-01-04; the target column"):
+    with pytest.warns(
+        DataWarning, match="High missing on 2017-01-04; the target column"
+    ):
         frame = load_prices(write(tmp_path, YAHOO + "\n".join(rows), name="Y.csv"))
     assert frame["High"].isna().tolist() == [False, True]
 
@@ -116,15 +152,27 @@ def test_yahoo_null_is_a_missing_value(tmp_path):
 @pytest.mark.parametrize("target", ["Close", "Adj Close"])
 def test_other_targets(tmp_path, target):
     rows = [YAHOO_ROWS[0], YAHOO_ROWS[1].replace(",11.0,10.6,", ",,,")]
-    with pytest.warns(DataWarning, match=f"{target} missing on 2017-01-04; the target column"):
-        load_prices(write(tmp_path, YAHOO + "\n".join(rows), name="Y.csv"), target=target)
+    with pytest.warns(
+        DataWarning, match=f"{target} missing on 2017-01-04; the target column"
+    ):
+        load_prices(
+            write(tmp_path, YAHOO + "\n".join(rows), name="Y.csv"), target=target
+        )
 
 
 def test_target_refusals(tmp_path):
     djia = good_file(tmp_path)
-    with pytest.raises(ValueError, match=r"TST_2017\.csv: has no 'Adj Close' column to forecast .* accepted formats"):
+    with pytest.raises(
+        ValueError,
+        match=r"TST_2017\.csv: has no 'Adj Close' column to forecast "
+        r".* accepted formats",
+    ):
         load_prices(djia, target="Adj Close")
-    with pytest.raises(ValueError, match=r"cannot forecast 'Volume': the target must be one of High, Close"):
+    with pytest.raises(
+        ValueError,
+        match=r"cannot forecast 'Volume': the target must be one of "
+        r"High, Close",
+    ):
         load_prices(djia, target="Volume")
     assert TARGETS[0] == "High"  # the report's column is the default everywhere
 
@@ -136,8 +184,9 @@ def test_a_column_given_twice_is_refused(tmp_path):
 
 
 def test_canonical_column():
-    assert [canonical_column(c) for c in ("adj_close", "ADJ CLOSE", "date", "Hi", "ticker")] == [
-        "Adj Close", "Adj Close", "Date", "Hi", "ticker"]
+    assert [
+        canonical_column(c) for c in ("adj_close", "ADJ CLOSE", "date", "Hi", "ticker")
+    ] == ["Adj Close", "Adj Close", "Date", "Hi", "ticker"]
 
 
 def test_bad_date_names_line(tmp_path):
@@ -148,26 +197,36 @@ def test_bad_date_names_line(tmp_path):
 
 def test_duplicate_date(tmp_path):
     rows = [*GOOD_ROWS, GOOD_ROWS[1]]
-    with pytest.raises(ValueError, match=r"duplicate date 2017-01-04 on lines \[3, 5\]"):
+    with pytest.raises(
+        ValueError, match=r"duplicate date 2017-01-04 on lines \[3, 5\]"
+    ):
         load_prices(write(tmp_path, HEADER + "\n".join(rows)))
 
 
 def test_non_numeric_price(tmp_path):
     rows = [GOOD_ROWS[0], GOOD_ROWS[1].replace("11.5", "11,5x"), GOOD_ROWS[2]]
-    text = HEADER + "\n".join(r if "x" not in r else r.replace("11,5x", '"11.5x"') for r in rows)
-    with pytest.raises(ValueError, match=r"line 3 \(2017-01-04\): High '11.5x' is not a number"):
+    text = HEADER + "\n".join(
+        r if "x" not in r else r.replace("11,5x", '"11.5x"') for r in rows
+    )
+    with pytest.raises(
+        ValueError, match=r"line 3 \(2017-01-04\): High '11.5x' is not a number"
+    ):
         load_prices(write(tmp_path, text))
 
 
 def test_negative_price(tmp_path):
     rows = [GOOD_ROWS[0], GOOD_ROWS[1].replace("10.0,11.0", "-10.0,11.0"), GOOD_ROWS[2]]
-    with pytest.raises(ValueError, match=r"line 3 \(2017-01-04\): Low -10.0 is negative"):
+    with pytest.raises(
+        ValueError, match=r"line 3 \(2017-01-04\): Low -10.0 is negative"
+    ):
         load_prices(write(tmp_path, HEADER + "\n".join(rows)))
 
 
 def test_negative_volume(tmp_path):
     rows = [GOOD_ROWS[0], GOOD_ROWS[1].replace(",1200,", ",-5,"), GOOD_ROWS[2]]
-    with pytest.raises(ValueError, match=r"line 3 \(2017-01-04\): Volume -5 is negative"):
+    with pytest.raises(
+        ValueError, match=r"line 3 \(2017-01-04\): Volume -5 is negative"
+    ):
         load_prices(write(tmp_path, HEADER + "\n".join(rows)))
 
 
@@ -182,7 +241,8 @@ def test_rows_out_of_order_are_sorted_with_warning(tmp_path):
     with pytest.warns(DataWarning, match="not in date order; sorted"):
         frame = load_prices(write(tmp_path, HEADER + "\n".join(rows)))
     assert frame.index.is_monotonic_increasing
-    assert frame["High"].tolist() == [11.0, 11.5, 12.0]  # values travel with their dates
+    # values travel with their dates
+    assert frame["High"].tolist() == [11.0, 11.5, 12.0]
 
 
 def test_missing_value_in_other_column_is_reported_and_kept_missing(tmp_path):
@@ -198,14 +258,22 @@ def test_missing_value_in_other_column_is_reported_and_kept_missing(tmp_path):
 
 def test_missing_target_is_reported_never_filled(tmp_path):
     rows = [GOOD_ROWS[0], "2017-01-04,10.5,,10.0,11.0,1200,TST", GOOD_ROWS[2]]
-    with pytest.warns(DataWarning, match="High missing on 2017-01-04; the target column"):
+    with pytest.warns(
+        DataWarning, match="High missing on 2017-01-04; the target column"
+    ):
         frame = load_prices(write(tmp_path, HEADER + "\n".join(rows)))
     assert np.isnan(frame.loc["2017-01-04", "High"])
 
 
 def test_zero_price_is_treated_as_missing_with_warning(tmp_path):
-    rows = [GOOD_ROWS[0], GOOD_ROWS[1].replace(",10.0,11.0,", ",0.0,11.0,"), GOOD_ROWS[2]]
-    with pytest.warns(DataWarning, match=r"Low is 0.0 on 2017-01-04; a price cannot be zero"):
+    rows = [
+        GOOD_ROWS[0],
+        GOOD_ROWS[1].replace(",10.0,11.0,", ",0.0,11.0,"),
+        GOOD_ROWS[2],
+    ]
+    with pytest.warns(
+        DataWarning, match=r"Low is 0.0 on 2017-01-04; a price cannot be zero"
+    ):
         frame = load_prices(write(tmp_path, HEADER + "\n".join(rows)))
     assert np.isnan(frame.loc["2017-01-04", "Low"])
 
@@ -234,6 +302,6 @@ def test_bundled_quirks_are_reported():
     text = " | ".join(str(w.message) for w in record)
     assert "Open missing on 2017-07-31" in text and "Low missing on 2017-07-31" in text
     assert ibm["High"].notna().all()
-    assert ibm.index[0] == pd.Timestamp("2006-01-03") and ibm.index[-1] == pd.Timestamp("2017-12-29")
-
-
+    assert ibm.index[0] == pd.Timestamp("2006-01-03") and ibm.index[-1] == pd.Timestamp(
+        "2017-12-29"
+    )

@@ -4,7 +4,12 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 
-from lstm_helpers.lessons.diagrams import COLOURS, LSTM_PARTS, draw_lstm_cell, draw_rnn_cell
+from lstm_helpers.lessons.diagrams import (
+    COLOURS,
+    LSTM_PARTS,
+    draw_lstm_cell,
+    draw_rnn_cell,
+)
 
 GREY = matplotlib.colors.to_hex("#b0b0b0")
 
@@ -24,7 +29,9 @@ def test_diagrams_draw_and_check_parts():
     assert draw_lstm_cell(c, highlight={"f", "c"}) is c
     assert len(b.patches) > 10 and len(b.texts) > 10
     # grey parts in the highlighted drawing, none in the full one
-    assert any(p.get_facecolor()[:3] == matplotlib.colors.to_rgb("#b0b0b0") for p in c.patches)
+    assert any(
+        p.get_facecolor()[:3] == matplotlib.colors.to_rgb("#b0b0b0") for p in c.patches
+    )
     full, highlighted = colours_drawn(b), colours_drawn(c)
     assert GREY not in full
     # the full drawing shows every part in its own colour ...

@@ -10,7 +10,16 @@ from lstm_helpers import REPO_ROOT
 
 PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
 ENV_LINES = (REPO_ROOT / "environment.yml").read_text().splitlines()
-REQUIRED = ["jupyterlab", "numpy", "pandas", "matplotlib", "scikit-learn", "nbval", "papermill", "pytest"]
+REQUIRED = [
+    "jupyterlab",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "scikit-learn",
+    "nbval",
+    "papermill",
+    "pytest",
+]
 
 
 def _entries() -> list[str]:
@@ -22,9 +31,15 @@ def _entries() -> list[str]:
 
 def test_every_dependency_is_pinned_exactly():
     deps = PYPROJECT["project"]["dependencies"]
-    extras = [d for group in PYPROJECT["project"]["optional-dependencies"].values() for d in group]
+    extras = [
+        d
+        for group in PYPROJECT["project"]["optional-dependencies"].values()
+        for d in group
+    ]
     for dep in deps + extras:
-        assert re.match(r"^[A-Za-z0-9_.\-\[\]]+==[0-9][^;, ]*(\s*;.*)?$", dep), f"not an == pin: {dep}"
+        assert re.match(r"^[A-Za-z0-9_.\-\[\]]+==[0-9][^;, ]*(\s*;.*)?$", dep), (
+            f"not an == pin: {dep}"
+        )
     names = {re.split(r"[=\[;]", d)[0].strip().lower() for d in deps}
     for need in REQUIRED:
         assert need in names, need
@@ -50,10 +65,13 @@ def test_environment_yml_installs_this_package_and_no_second_list():
     # conda installs only python and pip; everything else comes from pyproject.toml.
     assert sorted(re.split(r"[=<>]", e)[0] for e in conda) == ["pip", "python"]
     assert pip_part, "environment.yml must pip-install this package"
-    # this package: the repository root (environment.yml sits in it), editable, optional extras
-    assert len(pip_part) == 1 and re.fullmatch(r"-e \.(\[[\w,\- ]+\])?", pip_part[0]), pip_part
+    # this package: the repository root (environment.yml sits in it), editable, optional
+    # extras
+    assert len(pip_part) == 1 and re.fullmatch(r"-e \.(\[[\w,\- ]+\])?", pip_part[0]), (
+        pip_part
+    )
     extras = re.search(r"\[(.*)\]", pip_part[0])
-    for extra in (extras.group(1).split(",") if extras else []):
+    for extra in extras.group(1).split(",") if extras else []:
         assert extra.strip() in PYPROJECT["project"]["optional-dependencies"]
 
 
@@ -84,3 +102,23 @@ def test_readme_gives_the_two_commands():
     text = Path(REPO_ROOT / "README.md").read_text()
     first_screen = "\n".join(text.splitlines()[:40])
     assert "make course" in first_screen and "make test" in first_screen
+
+
+def test_jupyterlab_asks_no_news_question_in_the_courses_environment():
+    """``make setup`` turns JupyterLab's "get notified about official Jupyter news?"
+    pop-up off in the course's environment (its plugin disabled at the sys-prefix level)."""
+    import json
+    import sys
+
+    import pytest
+    from conftest import strict
+
+    config = Path(sys.prefix) / "etc" / "jupyter" / "labconfig" / "page_config.json"
+    if not config.exists() and not strict():
+        pytest.skip(
+            f"{config}: not made here (an environment not made by `make setup`)"
+        )
+    disabled = json.loads(config.read_text()).get("disabledExtensions", {})
+    assert disabled.get("@jupyterlab/apputils-extension:announcements") is True, (
+        disabled
+    )

@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.lessons.gate_analysis: window choice, gate traces and heatmaps."""
+"""Tests of lstm_helpers.lessons.gate_analysis: window choice, gate traces and
+heatmaps."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -36,8 +37,11 @@ def test_window_days_and_volatility():
 
     vol = window_volatility(series, days[5:], window=5)
     assert vol.index.equals(days[5:])
-    assert vol.iloc[0] == pytest.approx(0.0, abs=1e-12)  # constant prices: no volatility
-    assert vol.iloc[-1] == pytest.approx(100 * np.std(np.diff(np.log(series.iloc[-6:-1])), ddof=1))
+    # constant prices: no volatility
+    assert vol.iloc[0] == pytest.approx(0.0, abs=1e-12)
+    assert vol.iloc[-1] == pytest.approx(
+        100 * np.std(np.diff(np.log(series.iloc[-6:-1])), ddof=1)
+    )
     calm, wild = calm_and_volatile(vol)
     assert vol.iloc[calm] == vol.min() and vol.iloc[wild] == vol.max()
 
@@ -80,7 +84,9 @@ def test_heatmaps_have_a_row_per_gate_and_a_column_per_window(rng):
                 if centre:
                     values = values - values[:, skip:].mean(axis=1, keepdims=True)
                 shown = np.asarray(images[2 * r + w].images[0].get_array())
-                np.testing.assert_allclose(shown, values, rtol=0, atol=1e-15, err_msg=f"{key} of {name}")
+                np.testing.assert_allclose(
+                    shown, values, rtol=0, atol=1e-15, err_msg=f"{key} of {name}"
+                )
         if centre:
             # centred on the steps after the warm-up
             shown = images[0].images[0].get_array()

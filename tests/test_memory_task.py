@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.lessons.memory_task: the adding problem and the networks that learn it."""
+"""Tests of lstm_helpers.lessons.memory_task: the adding problem and the networks that
+learn it."""
 
 from dataclasses import replace
 
@@ -6,7 +7,12 @@ import numpy as np
 import pytest
 
 from lstm_helpers.lessons import memory_task
-from lstm_helpers.lessons.memory_task import CONSTANT_MSE, MemoryConfig, adding_problem, marked_steps
+from lstm_helpers.lessons.memory_task import (
+    CONSTANT_MSE,
+    MemoryConfig,
+    adding_problem,
+    marked_steps,
+)
 from lstm_helpers.training import digests
 from lstm_helpers.training import jobs as training_jobs
 from lstm_helpers.training.digests import job_key
@@ -19,13 +25,21 @@ from lstm_helpers.training.jobs import TrainJob
 
 def test_adding_problem_shapes_markers_and_target():
     X, y = adding_problem(500, 12, seed=3)
-    assert X.shape == (500, 12, 2) and y.shape == (500,) and X.dtype == np.float32 and y.dtype == np.float32
+    assert (
+        X.shape == (500, 12, 2)
+        and y.shape == (500,)
+        and X.dtype == np.float32
+        and y.dtype == np.float32
+    )
     assert set(np.unique(X[:, :, 1])) == {0.0, 1.0}
     assert (X[:, :, 1].sum(axis=1) == 2).all()
     steps = marked_steps(X)
-    assert (steps[:, 0] < 6).all() and (steps[:, 1] >= 6).all()  # first half, second half
+    # first half, second half
+    assert (steps[:, 0] < 6).all() and (steps[:, 1] >= 6).all()
     rows = np.arange(500)
-    np.testing.assert_allclose(y, X[rows, steps[:, 0], 0] + X[rows, steps[:, 1], 0], rtol=1e-6)
+    np.testing.assert_allclose(
+        y, X[rows, steps[:, 0], 0] + X[rows, steps[:, 1], 0], rtol=1e-6
+    )
     assert (X[:, :, 0] >= 0).all() and (X[:, :, 0] < 1).all()
     # both halves are used: every step of each half holds a marker somewhere
     assert set(steps[:, 0]) == set(range(6)) and set(steps[:, 1]) == set(range(6, 12))
@@ -61,7 +75,10 @@ def test_bad_arguments_name_the_problem():
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("cell", "units", "weights"), [("rnn", 65, 4420), ("lstm", 32, 4480), ("gru", 37, 4551)])
+@pytest.mark.parametrize(
+    ("cell", "units", "weights"),
+    [("rnn", 65, 4420), ("lstm", 32, 4480), ("gru", 37, 4551)],
+)
 def test_layers_have_the_weights_the_lesson_says(cell, units, weights):
     model = MemoryConfig(cell=cell, units=units).build(20)
     assert model.count_params() == weights + units + 1  # the layer, then Dense(1)
@@ -89,6 +106,8 @@ def test_configuration_errors():
 def test_the_modules_code_is_part_of_every_memory_key():
     X, y = adding_problem(8, 5, seed=0)
     job = TrainJob(MemoryConfig(), X, y, X)
-    assert digests.job_info(job)["code"] == digests.code_digest(training_jobs, memory_task)
+    assert digests.job_info(job)["code"] == digests.code_digest(
+        training_jobs, memory_task
+    )
     assert job_key(job) == job_key(TrainJob(MemoryConfig(), X, y, X))
     assert job_key(job) != job_key(TrainJob(replace(MemoryConfig(), units=31), X, y, X))

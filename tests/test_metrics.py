@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.evaluation.metrics: hand-computed values, conventions and error messages."""
+"""Tests of lstm_helpers.evaluation.metrics: hand-computed values, conventions and error
+messages."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from lstm_helpers.evaluation.metrics import (
     skill_vs_persistence,
 )
 
-# --------------------------------------------------------------------------- point metrics
+# --------------------------------------------------------------------------- point
+# metrics
 
 ACTUAL = np.array([100.0, 102.0, 101.0, 104.0])
 FORECAST = np.array([101.0, 100.0, 101.0, 106.0])  # errors f - a: +1, -2, 0, +2
@@ -74,7 +76,9 @@ def test_persistence_has_zero_skill_and_zero_direction():
 def test_skill_by_hand():
     # persistence errors -1, -2, +1, -3 -> rmse sqrt(15/4); forecast rmse 1.5
     expected = 1 - 1.5 / math.sqrt(15 / 4)
-    assert skill_vs_persistence(ACTUAL, FORECAST, PREVIOUS) == pytest.approx(expected, abs=1e-12)
+    assert skill_vs_persistence(ACTUAL, FORECAST, PREVIOUS) == pytest.approx(
+        expected, abs=1e-12
+    )
 
 
 def test_evaluate_and_metrics_table():
@@ -84,10 +88,14 @@ def test_evaluate_and_metrics_table():
     assert result["bias"] == pytest.approx(0.25)
     # the other four, by hand as in the tests above: each name carries its own metric
     assert result["mae"] == pytest.approx(1.25, abs=1e-12)
-    assert result["mape"] == pytest.approx(100 * (1 / 100 + 2 / 102 + 0 + 2 / 104) / 4, abs=1e-12)
+    assert result["mape"] == pytest.approx(
+        100 * (1 / 100 + 2 / 102 + 0 + 2 / 104) / 4, abs=1e-12
+    )
     assert result["directional_accuracy"] == pytest.approx(0.75, abs=1e-12)
     assert result["skill"] == pytest.approx(1 - 1.5 / math.sqrt(15 / 4), abs=1e-12)
-    table = metrics_table(ACTUAL, {"model": FORECAST, "persistence": PREVIOUS}, PREVIOUS)
+    table = metrics_table(
+        ACTUAL, {"model": FORECAST, "persistence": PREVIOUS}, PREVIOUS
+    )
     assert list(table.index) == ["model", "persistence"]
     assert table.index.name == "forecast"
     assert list(table.columns) == list(METRIC_NAMES)
@@ -97,16 +105,21 @@ def test_evaluate_and_metrics_table():
 
 def test_metrics_accept_aligned_series():
     index = pd.bdate_range("2017-01-02", periods=4)
-    result = evaluate(pd.Series(ACTUAL, index), pd.Series(FORECAST, index), pd.Series(PREVIOUS, index))
+    result = evaluate(
+        pd.Series(ACTUAL, index), pd.Series(FORECAST, index), pd.Series(PREVIOUS, index)
+    )
     assert result["rmse"] == pytest.approx(1.5)
 
 
-# --------------------------------------------------------------------------- error messages
+# --------------------------------------------------------------------------- error
+# messages
 
 
 @pytest.mark.parametrize("func", [rmse, mae, mape, mean_error])
 def test_two_argument_metrics_reject_bad_input(func):
-    with pytest.raises(ValueError, match=r"length mismatch: actual has 4, forecast has 3"):
+    with pytest.raises(
+        ValueError, match=r"length mismatch: actual has 4, forecast has 3"
+    ):
         func(ACTUAL, FORECAST[:3])
     with pytest.raises(ValueError, match=r"forecast has 1 NaN .* position 2"):
         func(ACTUAL, [1.0, 2.0, np.nan, 4.0])
@@ -145,12 +158,15 @@ def test_skill_rejects_perfect_persistence():
 
 def test_metrics_table_names_the_bad_forecast():
     with pytest.raises(ValueError, match=r"forecast 'broken': .*NaN"):
-        metrics_table(ACTUAL, {"ok": FORECAST, "broken": [1.0, np.nan, 1.0, 1.0]}, PREVIOUS)
+        metrics_table(
+            ACTUAL, {"ok": FORECAST, "broken": [1.0, np.nan, 1.0, 1.0]}, PREVIOUS
+        )
     with pytest.raises(ValueError, match="forecasts is empty"):
         metrics_table(ACTUAL, {}, PREVIOUS)
 
 
-# --------------------------------------------------------------------------- lag correlation
+# --------------------------------------------------------------------------- lag
+# correlation
 
 
 def test_lag_correlation_of_persistence_peaks_at_one():

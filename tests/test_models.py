@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.models (report_model, stack_model, gate_network): the report's configurations and the networks they build."""
+"""Tests of lstm_helpers.models (report_model, stack_model, gate_network): the report's
+configurations and the networks they build."""
 
 import pytest
 
@@ -8,12 +9,19 @@ from lstm_helpers.models.stack_model import CASTILLA, CASTILLA_CLASSIFIER, Stack
 
 
 def lstm_params(d: int, h: int) -> int:
-    """Parameters of one LSTM layer: 4 gates x (input weights + recurrent weights + bias)."""
+    """Parameters of one LSTM layer: 4 gates x (input weights + recurrent weights +
+    bias)."""
     return 4 * (d * h + h * h + h)
 
 
 def test_report_configurations():
-    assert (DEFAULT.units, DEFAULT.layers, DEFAULT.dropout, DEFAULT.epochs, DEFAULT.batch_size) == (50, 4, 0.2, 50, 32)
+    assert (
+        DEFAULT.units,
+        DEFAULT.layers,
+        DEFAULT.dropout,
+        DEFAULT.epochs,
+        DEFAULT.batch_size,
+    ) == (50, 4, 0.2, 50, 32)
     assert (IMPROVED.dropout, IMPROVED.epochs, IMPROVED.batch_size) == (0.1, 20, 12)
     assert DEFAULT.optimizer == IMPROVED.optimizer == "rmsprop"
     assert not DEFAULT.early_stopping and not IMPROVED.early_stopping
@@ -21,7 +29,9 @@ def test_report_configurations():
 
 def test_parameter_count_matches_the_gate_equations():
     model = build_model(DEFAULT, window=60)
-    assert model.count_params() == lstm_params(1, 50) + 3 * lstm_params(50, 50) + (50 + 1)
+    assert model.count_params() == lstm_params(1, 50) + 3 * lstm_params(50, 50) + (
+        50 + 1
+    )
     assert model.output_shape == (None, 1)
     gru = build_model(ModelConfig(cell="gru", layers=1, units=8), window=5)
     assert type(gru.layers[0]).__name__ == "GRU"
@@ -35,7 +45,11 @@ def test_castilla_network_and_parameter_count():
     assert model.layers[-1].activation.__name__ == "linear"
     assert CASTILLA_CLASSIFIER.build().layers[-1].activation.__name__ == "sigmoid"
     assert CASTILLA_CLASSIFIER.build().loss == "binary_crossentropy"
-    assert CASTILLA.optimizer == "rmsprop" and CASTILLA.dropout == 0.2 and CASTILLA.early_stopping
+    assert (
+        CASTILLA.optimizer == "rmsprop"
+        and CASTILLA.dropout == 0.2
+        and CASTILLA.early_stopping
+    )
 
 
 def test_gate_model_is_one_lstm_and_a_dense_layer():

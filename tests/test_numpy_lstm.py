@@ -1,4 +1,5 @@
-"""Tests for lstm_helpers.numpy_lstm: Keras equivalence, gradients, the step functions, training."""
+"""Tests for lstm_helpers.numpy_lstm: Keras equivalence, gradients, the step functions,
+training."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ KERAS_TOL = {"float32": 1e-6, "float64": 1e-14}  # the bounds the README states
 GRAD_TOL = 1e-7
 
 
-def random_lstm(rng: np.random.Generator, d: int = D, h: int = H, dtype=np.float64) -> dict[str, np.ndarray]:
+def random_lstm(
+    rng: np.random.Generator, d: int = D, h: int = H, dtype=np.float64
+) -> dict[str, np.ndarray]:
     """LSTM weights with a random bias, so that no gate sits at its initial value."""
     params = init_lstm_params(d, h, rng, dtype)
     params["bias"] += (0.5 * rng.standard_normal(4 * h)).astype(dtype)
@@ -53,7 +56,8 @@ def rng() -> np.random.Generator:
 
 @pytest.fixture
 def keras_floatx():
-    """Set Keras's default float type for one test (predict casts inputs to it), then restore it."""
+    """Set Keras's default float type for one test (predict casts inputs to it), then
+    restore it."""
     before = keras.backend.floatx()
 
     def set_floatx(dtype: str) -> None:
@@ -68,14 +72,21 @@ def keras_floatx():
 # --------------------------------------------------------------------------
 
 
-def keras_lstm_stack(n_layers: int, steps: int, features: int, units: int, dtype: str, rng) -> keras.Model:
+def keras_lstm_stack(
+    n_layers: int, steps: int, features: int, units: int, dtype: str, rng
+) -> keras.Model:
     """Sequential model of n_layers LSTMs returning all hidden states, random biases."""
     layers = [keras.Input((steps, features), dtype=dtype)]
-    layers += [keras.layers.LSTM(units, return_sequences=True, dtype=dtype) for _ in range(n_layers)]
+    layers += [
+        keras.layers.LSTM(units, return_sequences=True, dtype=dtype)
+        for _ in range(n_layers)
+    ]
     model = keras.Sequential(layers)
     for layer in model.layers:
         kernel, recurrent_kernel, bias = layer.get_weights()
-        layer.set_weights([kernel, recurrent_kernel, bias + 0.5 * rng.standard_normal(bias.shape)])
+        layer.set_weights(
+            [kernel, recurrent_kernel, bias + 0.5 * rng.standard_normal(bias.shape)]
+        )
     return model
 
 
@@ -85,7 +96,8 @@ def test_forward_matches_keras(dtype, n_layers, rng, keras_floatx):
     keras_floatx(dtype)
     steps, features, units = 20, 3, 8
     model = keras_lstm_stack(n_layers, steps, features, units, dtype, rng)
-    x = rng.random((6, steps, features)).astype(dtype)  # the lessons' inputs are scaled to [0, 1]
+    # the lessons' inputs are scaled to [0, 1]
+    x = rng.random((6, steps, features)).astype(dtype)
 
     expected = model.predict(x, batch_size=len(x), verbose=0)
     h_seq = x
@@ -111,7 +123,9 @@ def test_keras_last_state_matches(rng):
 # --------------------------------------------------------------------------
 
 
-def check_gradients(loss, analytic: dict[str, np.ndarray], arrays: dict[str, np.ndarray]) -> None:
+def check_gradients(
+    loss, analytic: dict[str, np.ndarray], arrays: dict[str, np.ndarray]
+) -> None:
     for name, array in arrays.items():
         numeric = numerical_gradient(loss, array)
         err = relative_error(analytic[name], numeric)
@@ -160,7 +174,9 @@ def test_lstm_step_backward_gradient_check(rng):
         h_t, c_t, _ = lstm_step_forward(x_t, h_prev, c_prev, **params)
         return float(np.sum(h_t * dh) + np.sum(c_t * dc))
 
-    check_gradients(loss, grads, {"x": x_t, "h_prev": h_prev, "c_prev": c_prev, **params})
+    check_gradients(
+        loss, grads, {"x": x_t, "h_prev": h_prev, "c_prev": c_prev, **params}
+    )
 
 
 def test_rnn_backward_gradient_check(rng):
@@ -183,7 +199,11 @@ def test_rnn_backward_gradient_check(rng):
 
 def test_rnn_step_backward_gradient_check(rng):
     params = init_rnn_params(D, H, rng)
-    x_t, h_prev, dh = rng.standard_normal((N, D)), rng.standard_normal((N, H)), rng.standard_normal((N, H))
+    x_t, h_prev, dh = (
+        rng.standard_normal((N, D)),
+        rng.standard_normal((N, H)),
+        rng.standard_normal((N, H)),
+    )
     grads = rnn_step_backward(dh, rnn_step_forward(x_t, h_prev, **params)[1])
 
     def loss() -> float:
@@ -201,7 +221,9 @@ def test_regressor_loss_gradient_check(rng):
 
     loss, grads = lstm_regressor_loss(params, x, y)
     assert set(grads) == set(params)
-    assert loss == pytest.approx(np.mean((predict_regressor(params, x) - y) ** 2), rel=1e-12)
+    assert loss == pytest.approx(
+        np.mean((predict_regressor(params, x) - y) ** 2), rel=1e-12
+    )
     check_gradients(lambda: lstm_regressor_loss(params, x, y)[0], grads, params)
 
 
@@ -219,11 +241,14 @@ def test_step_equals_one_step_of_forward(rng):
     np.testing.assert_allclose(h_seq[:, 0], h_t, rtol=0, atol=1e-14)
     np.testing.assert_allclose(cache.c[:, 0], c_t, rtol=0, atol=1e-14)
     for gate in "ifgo":
-        np.testing.assert_allclose(getattr(cache, gate)[:, 0], step[gate], rtol=0, atol=1e-14)
+        np.testing.assert_allclose(
+            getattr(cache, gate)[:, 0], step[gate], rtol=0, atol=1e-14
+        )
 
 
 def test_chained_steps_equal_forward_and_backward(rng):
-    """Unrolling lstm_step_forward / lstm_step_backward by hand gives lstm_forward / lstm_backward."""
+    """Unrolling lstm_step_forward / lstm_step_backward by hand gives lstm_forward /
+    lstm_backward."""
     params = random_lstm(rng)
     x = rng.standard_normal((N, T, D))
     h0, c0 = rng.standard_normal((N, H)), rng.standard_normal((N, H))
@@ -237,7 +262,9 @@ def test_chained_steps_equal_forward_and_backward(rng):
         np.testing.assert_allclose(h_seq[:, t], h, rtol=0, atol=1e-13)
         np.testing.assert_allclose(cache.c[:, t], c, rtol=0, atol=1e-13)
         for gate in "ifgo":
-            np.testing.assert_allclose(getattr(cache, gate)[:, t], step[gate], rtol=0, atol=1e-13)
+            np.testing.assert_allclose(
+                getattr(cache, gate)[:, t], step[gate], rtol=0, atol=1e-13
+            )
         steps.append(step)
 
     total = {k: np.zeros_like(v) for k, v in params.items()}
@@ -250,7 +277,9 @@ def test_chained_steps_equal_forward_and_backward(rng):
         dx[:, t] = step_grads["x"]
         dh_next, dc_next = step_grads["h_prev"], step_grads["c_prev"]
     for name, expected in [*total.items(), ("x", dx), ("h0", dh_next), ("c0", dc_next)]:
-        np.testing.assert_allclose(grads[name], expected, rtol=1e-10, atol=1e-12, err_msg=name)
+        np.testing.assert_allclose(
+            grads[name], expected, rtol=1e-10, atol=1e-12, err_msg=name
+        )
 
 
 def test_rnn_forward_is_chained_steps(rng):
@@ -277,7 +306,9 @@ def test_cache_holds_every_gate_and_state(rng):
         values = getattr(cache, gate)
         assert np.all((values > 0) & (values < 1)), gate
     c_prev = np.concatenate([np.zeros((3, 1, H)), cache.c[:, :-1]], axis=1)
-    np.testing.assert_allclose(cache.c, cache.f * c_prev + cache.i * cache.g, atol=1e-15)
+    np.testing.assert_allclose(
+        cache.c, cache.f * c_prev + cache.i * cache.g, atol=1e-15
+    )
     np.testing.assert_allclose(cache.h, cache.o * np.tanh(cache.c), atol=1e-15)
     # tanh_c is read by plots and was only shape-checked: it is tanh of the cell state
     np.testing.assert_allclose(cache.tanh_c, np.tanh(cache.c), rtol=0, atol=1e-15)
@@ -303,7 +334,8 @@ def test_backward_accepts_any_memory_layout(rng):
 
 
 def test_float32_stays_float32(rng):
-    params = random_lstm(rng, dtype=np.float64)  # float64 weights are converted to x's dtype
+    # float64 weights are converted to x's dtype
+    params = random_lstm(rng, dtype=np.float64)
     x = rng.random((N, T, D), dtype=np.float32)
     h_seq, cache = lstm_forward(x, **params)
     assert h_seq.dtype == np.float32
@@ -316,14 +348,21 @@ def test_float32_stays_float32(rng):
         x[:, 0], np.zeros((N, H), np.float32), np.zeros((N, H), np.float32), **params
     )
     assert h_t.dtype == c_t.dtype == np.float32
-    assert all(g.dtype == np.float32 for g in lstm_step_backward(h_t, c_t, step).values())
+    assert all(
+        g.dtype == np.float32 for g in lstm_step_backward(h_t, c_t, step).values()
+    )
 
     rnn = init_rnn_params(D, H, rng, dtype=np.float32)
     r_seq, r_cache = rnn_forward(x, **rnn)
     assert r_seq.dtype == np.float32
-    assert all(g.dtype == np.float32 for g in rnn_backward(np.ones_like(r_seq), r_cache).values())
+    assert all(
+        g.dtype == np.float32
+        for g in rnn_backward(np.ones_like(r_seq), r_cache).values()
+    )
 
-    loss, grads = lstm_regressor_loss(init_regressor_params(D, H, rng, np.float32), x, np.ones(N))
+    loss, grads = lstm_regressor_loss(
+        init_regressor_params(D, H, rng, np.float32), x, np.ones(N)
+    )
     assert isinstance(loss, float)
     assert all(g.dtype == np.float32 for g in grads.values())
 
@@ -340,7 +379,9 @@ def test_sigmoid_is_stable():
     z = np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0])
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         s = sigmoid(z)
-    np.testing.assert_allclose(s, [0.0, np.exp(-30.0), 0.5, 1.0, 1.0], rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(
+        s, [0.0, np.exp(-30.0), 0.5, 1.0, 1.0], rtol=1e-12, atol=1e-300
+    )
     small = np.linspace(-5, 5, 11)
     np.testing.assert_allclose(sigmoid(small), 1 / (1 + np.exp(-small)), rtol=1e-15)
 
@@ -352,8 +393,13 @@ def test_sigmoid_is_stable():
 
 def test_init_like_keras():
     params = init_lstm_params(3, 5, rng=0)
-    assert params["kernel"].shape == (3, 20) and params["recurrent_kernel"].shape == (5, 20)
-    np.testing.assert_array_equal(params["bias"], np.r_[np.zeros(5), np.ones(5), np.zeros(10)])
+    assert params["kernel"].shape == (3, 20) and params["recurrent_kernel"].shape == (
+        5,
+        20,
+    )
+    np.testing.assert_array_equal(
+        params["bias"], np.r_[np.zeros(5), np.ones(5), np.zeros(10)]
+    )
     assert np.abs(params["kernel"]).max() <= np.sqrt(6 / (3 + 20))
     # ... and fills that range (60 uniform draws; a smaller limit would stay below it)
     assert np.abs(params["kernel"]).max() > 0.9 * np.sqrt(6 / (3 + 20))
@@ -361,9 +407,13 @@ def test_init_like_keras():
     np.testing.assert_allclose(r @ r.T, np.eye(5), atol=1e-12)  # orthonormal rows
     rnn = init_rnn_params(3, 5, rng=0, dtype=np.float32)
     assert rnn["recurrent_kernel"].dtype == np.float32
-    np.testing.assert_allclose(rnn["recurrent_kernel"] @ rnn["recurrent_kernel"].T, np.eye(5), atol=1e-6)
+    np.testing.assert_allclose(
+        rnn["recurrent_kernel"] @ rnn["recurrent_kernel"].T, np.eye(5), atol=1e-6
+    )
     for a, b in zip(
-        init_lstm_params(3, 5, rng=7).values(), init_lstm_params(3, 5, rng=7).values(), strict=True
+        init_lstm_params(3, 5, rng=7).values(),
+        init_lstm_params(3, 5, rng=7).values(),
+        strict=True,
     ):
         np.testing.assert_array_equal(a, b)
 
@@ -372,7 +422,8 @@ def test_adam_minimises_a_quadratic():
     params = {"a": np.array([3.0, -2.0]), "b": np.array([[1.5]])}
     optimizer = Adam(lr=0.1)
     for _ in range(300):
-        optimizer.step(params, {k: 2 * v for k, v in params.items()})  # gradient of sum(v**2)
+        # gradient of sum(v**2)
+        optimizer.step(params, {k: 2 * v for k, v in params.items()})
     assert optimizer.t == 300 and set(optimizer.m) == {"a", "b"}
     assert np.abs(params["a"]).max() < 0.05 and abs(params["b"][0, 0]) < 0.05
 
@@ -415,7 +466,9 @@ def test_fit_regressor_learns_and_is_deterministic(rng):
 
 def test_fit_regressor_float32(rng):
     x, y = learnable_problem(rng, n=32)
-    params, _ = fit_regressor(x.astype(np.float32), y, units=4, epochs=2, batch_size=8, seed=0)
+    params, _ = fit_regressor(
+        x.astype(np.float32), y, units=4, epochs=2, batch_size=8, seed=0
+    )
     assert all(p.dtype == np.float32 for p in params.values())
     assert predict_regressor(params, x.astype(np.float32)).shape == (32,)
 
@@ -452,8 +505,9 @@ def test_input_gradient_norms_match_numerical(model, rng):
 
 
 def test_rnn_gradient_vanishes_lstm_cell_carries_it(rng):
-    """The lesson's mechanism: an RNN with a contracting recurrent matrix loses the start of the
-    window geometrically; an LSTM whose forget gates stay near 1 carries the gradient back."""
+    """The lesson's mechanism: an RNN with a contracting recurrent matrix loses the
+    start of the window geometrically; an LSTM whose forget gates stay near 1 carries
+    the gradient back."""
     x = rng.random((1, 40, 1))
     rnn = init_rnn_params(1, 16, rng)
     rnn["recurrent_kernel"] *= 0.5  # spectral norm 0.5
@@ -482,7 +536,11 @@ def test_input_gradient_norms_rejects_unknown_model(rng):
         ({"x": np.zeros((2, 0, 3))}, "no time steps"),
         ({"kernel": np.zeros((2, 16))}, r"kernel must have shape \(D, 4H\) with D = 3"),
         ({"kernel": np.zeros((3, 15))}, "divisible by 4"),
-        ({"recurrent_kernel": np.zeros((4, 12))}, r"recurrent_kernel must have shape \(H, 4H\) = \(4, 16\)"),
+        (
+            {"recurrent_kernel": np.zeros((4, 12))},
+            r"recurrent_kernel must have shape \(H, 4H\) = \(4, "
+            r"16\)",
+        ),
         ({"bias": np.zeros(12)}, r"bias must have shape \(4H,\) = \(16,\)"),
         ({"h0": np.zeros((3, 4))}, r"h0 must have shape \(N, H\) = \(2, 4\)"),
         ({"c0": np.zeros((2, 5))}, r"c0 must have shape \(N, H\) = \(2, 4\)"),
@@ -507,19 +565,31 @@ def test_backward_and_steps_reject_bad_shapes(rng):
     with pytest.raises(ValueError, match="dh_seq must have the shape of h_seq"):
         lstm_backward(np.zeros((N, T - 1, H)), cache)
     with pytest.raises(ValueError, match="h_prev must have shape"):
-        lstm_step_forward(np.zeros((N, D)), np.zeros((N, H + 1)), np.zeros((N, H)), **params)
+        lstm_step_forward(
+            np.zeros((N, D)), np.zeros((N, H + 1)), np.zeros((N, H)), **params
+        )
     with pytest.raises(ValueError, match="c_prev must have the shape of h_prev"):
-        lstm_step_forward(np.zeros((N, D)), np.zeros((N, H)), np.zeros((N + 1, H)), **params)
+        lstm_step_forward(
+            np.zeros((N, D)), np.zeros((N, H)), np.zeros((N + 1, H)), **params
+        )
     rnn = init_rnn_params(D, H, rng)
     with pytest.raises(ValueError, match=r"kernel must have shape \(D, H\)"):
         rnn_forward(np.zeros((N, T, D + 1)), **rnn)
     with pytest.raises(ValueError, match="recurrent_kernel"):
-        rnn_forward(np.zeros((N, T, D)), rnn["kernel"], rnn["recurrent_kernel"][:, :-1], rnn["bias"])
+        rnn_forward(
+            np.zeros((N, T, D)),
+            rnn["kernel"],
+            rnn["recurrent_kernel"][:, :-1],
+            rnn["bias"],
+        )
     with pytest.raises(ValueError, match="y must have shape"):
-        lstm_regressor_loss(init_regressor_params(D, H, rng), np.zeros((N, T, D)), np.zeros(N + 1))
+        lstm_regressor_loss(
+            init_regressor_params(D, H, rng), np.zeros((N, T, D)), np.zeros(N + 1)
+        )
     with pytest.raises(ValueError, match="w_out"):
         predict_regressor(
-            {**params, "w_out": np.zeros((H + 1, 1)), "b_out": np.zeros(1)}, np.zeros((N, T, D))
+            {**params, "w_out": np.zeros((H + 1, 1)), "b_out": np.zeros(1)},
+            np.zeros((N, T, D)),
         )
     with pytest.raises(ValueError, match="targets"):
         fit_regressor(np.zeros((N, T, D)), np.zeros(N + 1), units=2, epochs=1)
@@ -542,17 +612,32 @@ def test_truncated_gradient_is_the_gradient_with_the_early_state_held_fixed():
     for key in ("w_out", "b_out"):  # the head does not look back in time
         np.testing.assert_allclose(truncated[key], full[key])
     assert not np.allclose(truncated["recurrent_kernel"], full["recurrent_kernel"])
-    # the truncated gradient is the exact gradient of the last k steps started from a fixed state
-    h_early, early = lstm_forward(x[:, : T - k], params["kernel"], params["recurrent_kernel"], params["bias"])
+    # the truncated gradient is the exact gradient of the last k steps started from a
+    # fixed state
+    h_early, early = lstm_forward(
+        x[:, : T - k], params["kernel"], params["recurrent_kernel"], params["bias"]
+    )
     h0, c0 = h_early[:, -1].copy(), early.c[:, -1].copy()
 
     def last_steps_loss():
-        h, _ = lstm_forward(x[:, T - k :], params["kernel"], params["recurrent_kernel"], params["bias"], h0=h0, c0=c0)
+        h, _ = lstm_forward(
+            x[:, T - k :],
+            params["kernel"],
+            params["recurrent_kernel"],
+            params["bias"],
+            h0=h0,
+            c0=c0,
+        )
         pred = h[:, -1] @ params["w_out"][:, 0] + params["b_out"][0]
         return float(np.mean((pred - y) ** 2))
 
     for key in ("kernel", "recurrent_kernel", "bias"):
-        assert relative_error(truncated[key], numerical_gradient(last_steps_loss, params[key])) < 1e-7
+        assert (
+            relative_error(
+                truncated[key], numerical_gradient(last_steps_loss, params[key])
+            )
+            < 1e-7
+        )
     _, whole = lstm_regressor_loss(params, x, y, truncate=T)
     for key in full:
         np.testing.assert_allclose(whole[key], full[key])
@@ -574,9 +659,19 @@ def test_clip_global_norm_caps_the_length_and_keeps_the_direction():
 
 def test_fit_regressor_records_gradient_norms_and_clips(random_walk_windows):
     data = random_walk_windows
-    _, free = fit_regressor(data.X_train[:64], data.y_train[:64], units=3, epochs=1, batch_size=16, seed=0)
-    _, capped = fit_regressor(data.X_train[:64], data.y_train[:64], units=3, epochs=1, batch_size=16, seed=0,
-                              clipnorm=1e-3)
+    _, free = fit_regressor(
+        data.X_train[:64], data.y_train[:64], units=3, epochs=1, batch_size=16, seed=0
+    )
+    _, capped = fit_regressor(
+        data.X_train[:64],
+        data.y_train[:64],
+        units=3,
+        epochs=1,
+        batch_size=16,
+        seed=0,
+        clipnorm=1e-3,
+    )
     assert len(free["grad_norm"]) == 4
-    assert free["grad_norm"][0] == pytest.approx(capped["grad_norm"][0])  # same start, norms before clipping
+    # same start, norms before clipping
+    assert free["grad_norm"][0] == pytest.approx(capped["grad_norm"][0])
     assert capped["loss"] != free["loss"]  # smaller steps, another path

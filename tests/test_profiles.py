@@ -6,7 +6,9 @@ from lstm_helpers.course import profiles
 
 
 def test_explicit_values_win_and_none_takes_the_profile():
-    cfg = profiles.settings("baselines", "standard", window=20, decay=None, tickers="ibm, hd")
+    cfg = profiles.settings(
+        "baselines", "standard", window=20, decay=None, tickers="ibm, hd"
+    )
     assert cfg["window"] == 20 and cfg["decay"] == 0.5
     assert cfg["tickers"] == ["IBM", "HD"] and cfg["profile"] == "standard"
 
@@ -20,9 +22,18 @@ def test_default_profile_comes_from_environment(monkeypatch):
 
 def test_quick_keeps_every_ticker_for_cheap_tables():
     for lesson in ("data", "baselines"):
-        assert profiles.settings(lesson, "quick")["tickers"] == profiles.settings(lesson, "standard")["tickers"]
-        # both read one shared list, so the comparison above cannot notice it shrinking: name the four
-        assert profiles.settings(lesson, "quick")["tickers"] == ["IBM", "AAPL", "AMZN", "HD"]
+        assert (
+            profiles.settings(lesson, "quick")["tickers"]
+            == profiles.settings(lesson, "standard")["tickers"]
+        )
+        # both read one shared list, so the comparison above cannot notice it shrinking:
+        # name the four
+        assert profiles.settings(lesson, "quick")["tickers"] == [
+            "IBM",
+            "AAPL",
+            "AMZN",
+            "HD",
+        ]
 
 
 def test_bad_names():
@@ -35,18 +46,35 @@ def test_bad_names():
 
 
 def test_every_tickers_parameter_accepts_a_comma_separated_string():
-    cfg = profiles.settings("literature_walkforward", "quick", train_tickers="ibm, hd", wf_tickers="AMZN")
+    cfg = profiles.settings(
+        "literature_walkforward", "quick", train_tickers="ibm, hd", wf_tickers="AMZN"
+    )
     assert cfg["train_tickers"] == ["IBM", "HD"] and cfg["wf_tickers"] == ["AMZN"]
 
 
 def test_one_tickers_setting_drives_every_lesson():
-    assert profiles.settings("experiments", "standard")["train_tickers"] == profiles.REPORT_TICKERS
-    assert profiles.settings("experiments", "standard", tickers="XYZ,ABC")["train_tickers"] == ["XYZ", "ABC"]
-    assert profiles.settings("experiments", "quick", tickers="XYZ,ABC")["train_tickers"] == ["XYZ"]
-    assert profiles.settings("literature_walkforward", "standard")["wf_tickers"] == profiles.REPORT_TICKERS
-    assert profiles.settings("literature_walkforward", "quick", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ"]
-    assert profiles.settings("literature_walkforward", "full", tickers="XYZ,ABC,DEF")["wf_tickers"] == ["XYZ", "ABC", "DEF"]
-    for lesson in ("lstm_cell", "learning", "keras_model"):  # lessons about one stock take the first
+    assert (
+        profiles.settings("experiments", "standard")["train_tickers"]
+        == profiles.REPORT_TICKERS
+    )
+    assert profiles.settings("experiments", "standard", tickers="XYZ,ABC")[
+        "train_tickers"
+    ] == ["XYZ", "ABC"]
+    assert profiles.settings("experiments", "quick", tickers="XYZ,ABC")[
+        "train_tickers"
+    ] == ["XYZ"]
+    assert (
+        profiles.settings("literature_walkforward", "standard")["wf_tickers"]
+        == profiles.REPORT_TICKERS
+    )
+    assert profiles.settings("literature_walkforward", "quick", tickers="XYZ,ABC,DEF")[
+        "wf_tickers"
+    ] == ["XYZ"]
+    assert profiles.settings("literature_walkforward", "full", tickers="XYZ,ABC,DEF")[
+        "wf_tickers"
+    ] == ["XYZ", "ABC", "DEF"]
+    # lessons about one stock take the first
+    for lesson in ("lstm_cell", "learning", "keras_model"):
         assert profiles.settings(lesson, "quick", tickers="hd, ibm")["ticker"] == "HD"
     with pytest.raises(ValueError, match="no tickers"):
         profiles.settings("data", "quick", tickers=" , ")
@@ -54,8 +82,15 @@ def test_one_tickers_setting_drives_every_lesson():
 
 def test_every_lesson_takes_the_shared_data_parameters():
     for lesson in profiles.LESSON_NAMES:
-        cfg = profiles.settings(lesson, "quick", target="Close", train_end="2014", test_start="2015")
-        assert (cfg["target"], cfg["train_end"], cfg["test_start"], cfg["test_end"]) == ("Close", "2014", "2015", None)
+        cfg = profiles.settings(
+            lesson, "quick", target="Close", train_end="2014", test_start="2015"
+        )
+        assert (
+            cfg["target"],
+            cfg["train_end"],
+            cfg["test_start"],
+            cfg["test_end"],
+        ) == ("Close", "2014", "2015", None)
 
 
 def test_every_lesson_file_has_settings_under_its_name():

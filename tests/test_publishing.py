@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.course.publishing: only a complete standard run of the current sources, with its models."""
+"""Tests of lstm_helpers.course.publishing: only a complete standard run of the current
+sources, with its models."""
 
 import json
 
@@ -23,8 +24,33 @@ def test_publish_takes_only_a_complete_standard_run(lessons, tmp_path, tmp_resul
     doc = json.loads(written[0].read_text())
     assert "papermill" not in doc["metadata"]
     assert not any("papermill" in c["metadata"] for c in doc["cells"])
-    assert len(doc["cells"]) == 2  # nothing injected in a standard run with default parameters
+    # nothing injected in a standard run with default parameters
+    assert len(doc["cells"]) == 2
     assert "hello standard" in json.dumps(doc)
+
+
+def test_publish_bundles_the_quick_runs_models_with_the_standard_runs(
+    tmp_path, tmp_cache, tmp_results
+):
+    # A lesson that "uses" one model per profile: it writes the key the way the scheduler does.
+    src = tmp_path / "notebooks"
+    src.mkdir()
+    make_notebook(
+        src / "00_first.ipynb",
+        [
+            "import os\n"
+            "with open(os.environ['LSTM_COURSE_KEYS'], 'a') as fh:\n"
+            "    fh.write(f'model-{profile} cache\\n')"
+        ],
+    )
+    for profile in ("standard", "quick", "stale"):
+        cache.save(f"model-{profile}", {"outputs": np.arange(2.0)}, {"loss": [1.0]})
+    cache.save("model-stale", {"outputs": np.zeros(1)}, {}, root=tmp_results)
+    out = tmp_path / "build" / "notebooks"
+    runner.run_lessons(runner.lesson_notebooks(src), out, profile="standard")
+    publishing.publish(out, src)
+    assert (tmp_path / "build" / "notebooks-quick" / "00_first.ipynb").exists()
+    assert cache.keys(tmp_results) == ["model-quick", "model-standard"]
 
 
 def test_publish_refuses_a_run_of_older_sources(lessons, tmp_path, tmp_results):
@@ -33,29 +59,41 @@ def test_publish_refuses_a_run_of_older_sources(lessons, tmp_path, tmp_results):
     out = tmp_path / "out"
     runner.run_lessons(runner.lesson_notebooks(lessons), out, profile="standard")
     before = (lessons / "00_first.ipynb").read_text()
-    make_notebook(lessons / "00_first.ipynb", ["print(greeting, profile)", "print('a new cell')"])
+    make_notebook(
+        lessons / "00_first.ipynb", ["print(greeting, profile)", "print('a new cell')"]
+    )
     edited = (lessons / "00_first.ipynb").read_text()
     with pytest.raises(ValueError, match=r"00_first\.ipynb ran from other sources"):
         publishing.publish(out, lessons)
-    assert (lessons / "00_first.ipynb").read_text() == edited != before  # nothing was overwritten
+    # nothing was overwritten
+    assert (lessons / "00_first.ipynb").read_text() == edited != before
 
 
-def test_publish_results_bundles_exactly_the_models_the_run_used(tmp_cache, tmp_results):
+def test_publish_results_bundles_exactly_the_models_the_run_used(
+    tmp_cache, tmp_results
+):
     for key in ("used1", "used2", "unused"):
         cache.save(key, {"outputs": np.arange(3.0)}, {"loss": [1.0]})
     cache.save("old", {"outputs": np.zeros(1)}, {}, root=tmp_results)
-    cache.save("kept", {"outputs": np.ones(1)}, {}, root=tmp_results)  # in the bundle already, not in the cache
+    # in the bundle already, not in the cache
+    cache.save("kept", {"outputs": np.ones(1)}, {}, root=tmp_results)
     entries, size = publishing.publish_results(["used1", "used2", "kept"])
     assert entries == 3 and size > 0
     assert cache.keys(tmp_results) == ["kept", "used1", "used2"]
-    assert cache.lookup("used1")[2] == "cache" and cache.load("used1", tmp_results) is not None
+    assert (
+        cache.lookup("used1")[2] == "cache"
+        and cache.load("used1", tmp_results) is not None
+    )
     with pytest.raises(ValueError, match="result of model missing is neither in"):
         publishing.publish_results(["used1", "missing"])
-    assert cache.keys(tmp_results) == ["kept", "used1", "used2"]  # unchanged after the refusal
+    # unchanged after the refusal
+    assert cache.keys(tmp_results) == ["kept", "used1", "used2"]
 
 
 def test_used_keys_reads_the_runs_list_once_each(tmp_path):
-    (tmp_path / runner.KEYS_NAME).write_text("a trained 04.ipynb\nb cache 05.ipynb\na cache 05.ipynb\n")
+    (tmp_path / runner.KEYS_NAME).write_text(
+        "a trained 04.ipynb\nb cache 05.ipynb\na cache 05.ipynb\n"
+    )
     assert publishing.used_keys(tmp_path) == ["a", "b"]
     assert publishing.used_keys(tmp_path / "nothing") == []
 
@@ -75,16 +113,35 @@ def _executed(path, printed: list[str], first_lines: list[str]):
 
 def test_compare_outputs_finds_a_changed_number_in_a_table(tmp_path):
     first = ["# table", "# NBVAL_IGNORE_OUTPUT (a time)"]
-    run = _executed(tmp_path / "run.ipynb", ["model rmse\nLSTM 3.001\n", "12 s\n"], first)
-    same = _executed(tmp_path / "same.ipynb", ["model rmse\nLSTM 3.001\n", "15 s\n"], first)
-    assert publishing.compare_outputs(run, same) == []  # a time in a marked cell may change
-    planted = _executed(tmp_path / "planted.ipynb", ["model rmse\nLSTM 3.002\n", "12 s\n"], first)
+    run = _executed(
+        tmp_path / "run.ipynb", ["model rmse\nLSTM 3.001\n", "12 s\n"], first
+    )
+    same = _executed(
+        tmp_path / "same.ipynb", ["model rmse\nLSTM 3.001\n", "15 s\n"], first
+    )
+    # a time in a marked cell may change
+    assert publishing.compare_outputs(run, same) == []
+    planted = _executed(
+        tmp_path / "planted.ipynb", ["model rmse\nLSTM 3.002\n", "12 s\n"], first
+    )
     (diff,) = publishing.compare_outputs(run, planted)
-    assert diff.startswith("planted.ipynb cell 0 ('# table')") and "3.001" in diff and "3.002" in diff
-    run_err = _executed(tmp_path / "e1.ipynb", ["max |NumPy - Keras| 1.9e-07, rmse 3.001\n"], ["# x"])
-    other_cpu = _executed(tmp_path / "e2.ipynb", ["max |NumPy - Keras| 2.4E-07, rmse 3.001\n"], ["# x"])
-    assert publishing.compare_outputs(run_err, other_cpu) == []  # a rounding error may differ
-    changed = _executed(tmp_path / "e3.ipynb", ["max |NumPy - Keras| 1.9e-07, rmse 3.011\n"], ["# x"])
-    assert len(publishing.compare_outputs(run_err, changed)) == 1  # the fixed-decimal result may not
+    assert (
+        diff.startswith("planted.ipynb cell 0 ('# table')")
+        and "3.001" in diff
+        and "3.002" in diff
+    )
+    run_err = _executed(
+        tmp_path / "e1.ipynb", ["max |NumPy - Keras| 1.9e-07, rmse 3.001\n"], ["# x"]
+    )
+    other_cpu = _executed(
+        tmp_path / "e2.ipynb", ["max |NumPy - Keras| 2.4E-07, rmse 3.001\n"], ["# x"]
+    )
+    # a rounding error may differ
+    assert publishing.compare_outputs(run_err, other_cpu) == []
+    changed = _executed(
+        tmp_path / "e3.ipynb", ["max |NumPy - Keras| 1.9e-07, rmse 3.011\n"], ["# x"]
+    )
+    # the fixed-decimal result may not
+    assert len(publishing.compare_outputs(run_err, changed)) == 1
     shorter = _executed(tmp_path / "short.ipynb", ["x"], ["# table"])
     assert "the cells differ" in publishing.compare_outputs(run, shorter)[0]

@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.course.runner on small notebooks the tests write (fixtures in conftest)."""
+"""Tests of lstm_helpers.course.runner on small notebooks the tests write (fixtures in
+conftest)."""
 
 import csv
 import json
@@ -14,7 +15,9 @@ from lstm_helpers.course.profiles import PROFILE_ENV
 def test_lessons_are_found_in_order(lessons):
     names = [p.name for p in runner.lesson_notebooks(lessons)]
     assert names == ["00_first.ipynb", "01_broken.ipynb", "02_after.ipynb"]
-    assert [p.name for p in runner.select(runner.lesson_notebooks(lessons), ["2"])] == ["02_after.ipynb"]
+    assert [p.name for p in runner.select(runner.lesson_notebooks(lessons), ["2"])] == [
+        "02_after.ipynb"
+    ]
     with pytest.raises(ValueError, match="no lesson numbered 07"):
         runner.select(runner.lesson_notebooks(lessons), ["07"])
 
@@ -32,14 +35,18 @@ def test_failure_stops_the_run_and_names_notebook_and_cell(lessons, tmp_path, ca
     out.mkdir()
     (out / "01_broken.ipynb").write_text("stale complete-looking output")
     rows = runner.run_lessons(
-        runner.lesson_notebooks(lessons), out, profile="quick", parameters={"greeting": "hi", "other": 1}
+        runner.lesson_notebooks(lessons),
+        out,
+        profile="quick",
+        parameters={"greeting": "hi", "other": 1},
     )
     assert [r.status for r in rows] == ["ok", "FAILED", "not run"]
     # cell 0 is the parameters cell, 1 the injected one, then x = 1 and the raise.
     assert "cell 3 of the executed notebook" in rows[1].detail
     assert "starting \"raise RuntimeError('boom in lesson')\"" in rows[1].detail
     assert "RuntimeError: boom in lesson" in rows[1].detail
-    # Nothing half-written looks complete: the stale output is gone, the failed run is marked.
+    # Nothing half-written looks complete: the stale output is gone, the failed run is
+    # marked.
     assert not (out / "01_broken.ipynb").exists()
     assert (out / "01_broken.FAILED.ipynb").exists()
     assert not (out / "02_after.ipynb").exists()
@@ -55,14 +62,21 @@ def test_failure_stops_the_run_and_names_notebook_and_cell(lessons, tmp_path, ca
         publishing.publish(out, lessons)
 
 
-def test_run_leaves_the_callers_profile_variable_as_it_was(lessons, tmp_path, monkeypatch):
+def test_run_leaves_the_callers_profile_variable_as_it_was(
+    lessons, tmp_path, monkeypatch
+):
     (lessons / "01_broken.ipynb").unlink()
     (lessons / "02_after.ipynb").unlink()
     monkeypatch.setenv(PROFILE_ENV, "quick")
-    runner.run_lessons(runner.lesson_notebooks(lessons), tmp_path / "o1", profile="standard")
-    assert os.environ[PROFILE_ENV] == "quick"  # the notebook checks that follow must stay quick
+    runner.run_lessons(
+        runner.lesson_notebooks(lessons), tmp_path / "o1", profile="standard"
+    )
+    # the notebook checks that follow must stay quick
+    assert os.environ[PROFILE_ENV] == "quick"
     monkeypatch.delenv(PROFILE_ENV)
-    runner.run_lessons(runner.lesson_notebooks(lessons), tmp_path / "o2", profile="full")
+    runner.run_lessons(
+        runner.lesson_notebooks(lessons), tmp_path / "o2", profile="full"
+    )
     assert PROFILE_ENV not in os.environ
 
 
@@ -81,12 +95,17 @@ def test_model_progress_is_echoed_while_the_lesson_runs_and_counted(tmp_path, ca
     src = tmp_path / "src"
     src.mkdir()
     make_notebook(src / "00_trains.ipynb", [PROGRESS_CELL])
-    rows = runner.run_lessons(runner.lesson_notebooks(src), tmp_path / "out", profile="quick")
+    rows = runner.run_lessons(
+        runner.lesson_notebooks(src), tmp_path / "out", profile="quick"
+    )
     out = capsys.readouterr().out
     assert "    [1/2] model 1: trained" in out and "    [2/2] model 2: trained" in out
-    assert out.index("[2/2] model 2") < out.index("ok in")  # printed while the lesson ran
+    # printed while the lesson ran
+    assert out.index("[2/2] model 2") < out.index("ok in")
     assert rows[0].models == {"published": 1, "cache": 0, "trained": 1}
-    assert (tmp_path / "out" / runner.KEYS_NAME).read_text() == "k1 trained 00_trains.ipynb\nk2 published 00_trains.ipynb\n"
+    assert (tmp_path / "out" / runner.KEYS_NAME).read_text() == (
+        "k1 trained 00_trains.ipynb\nk2 published 00_trains.ipynb\n"
+    )
     with (tmp_path / "out" / runner.SUMMARY_NAME).open() as fh:
         row = next(csv.DictReader(fh))
     assert (row["published"], row["trained"]) == ("1", "1")

@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.evaluation.scaled_errors: MASE and the RMSE ratio to persistence."""
+"""Tests of lstm_helpers.evaluation.scaled_errors: MASE and the RMSE ratio to
+persistence."""
 
 import numpy as np
 import pytest
@@ -16,15 +17,21 @@ def test_mase_worked_by_hand():
 
 def test_mase_is_scale_free():
     rng = np.random.default_rng(0)
-    train, actual = 100 + np.cumsum(rng.normal(size=50)), 100 + np.cumsum(rng.normal(size=20))
+    train, actual = (
+        100 + np.cumsum(rng.normal(size=50)),
+        100 + np.cumsum(rng.normal(size=20)),
+    )
     forecast = actual + rng.normal(size=20)
     base = mase(actual, forecast, naive_scale(train))
     assert mase(7 * actual, 7 * forecast, naive_scale(7 * train)) == pytest.approx(base)
 
 
 def test_rmse_ratio_worked_by_hand():
-    actual, previous = [10.0, 11.0, 12.0], [9.0, 10.0, 11.0]  # persistence errs by 1 every day
-    assert rmse_ratio(actual, [10.0, 11.0, 14.0], previous) == pytest.approx(np.sqrt(4 / 3))
+    # persistence errs by 1 every day
+    actual, previous = [10.0, 11.0, 12.0], [9.0, 10.0, 11.0]
+    assert rmse_ratio(actual, [10.0, 11.0, 14.0], previous) == pytest.approx(
+        np.sqrt(4 / 3)
+    )
     assert rmse_ratio(actual, previous, previous) == 1.0
 
 

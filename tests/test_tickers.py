@@ -1,4 +1,5 @@
-"""Tests of lstm_helpers.data.tickers: finding files in a folder, loading several, days without a target."""
+"""Tests of lstm_helpers.data.tickers: finding files in a folder, loading several, days
+without a target."""
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,9 @@ def good_file(tmp_path):
 def test_ticker_lookup(tmp_path):
     assert available_tickers() == ["AABA", "AAPL", "AMZN", "HD", "IBM"]
     assert ticker_path("ibm").name.startswith("IBM_")
-    with pytest.raises(FileNotFoundError, match=r"no price file for ticker 'XYZ' \(tickers here: AABA"):
+    with pytest.raises(
+        FileNotFoundError, match=r"no price file for ticker 'XYZ' \(tickers here: AABA"
+    ):
         ticker_path("XYZ")
     with pytest.raises(FileNotFoundError, match="no such data folder"):
         ticker_path("IBM", tmp_path / "missing")
@@ -62,25 +65,42 @@ def test_calendar_gaps_finds_the_missing_day():
     frames = load_tickers(["IBM", "AAPL", "AMZN", "HD", "AABA"], report=False)
     gaps = calendar_gaps(frames)
     assert list(gaps.index) == [pd.Timestamp("2010-04-01")]
-    assert gaps.iloc[0].to_dict() == {"IBM": True, "AAPL": False, "AMZN": False, "HD": True, "AABA": False}
+    assert gaps.iloc[0].to_dict() == {
+        "IBM": True,
+        "AAPL": False,
+        "AMZN": False,
+        "HD": True,
+        "AABA": False,
+    }
 
 
 def test_days_without_a_target_are_left_out_and_said(tmp_path, capsys):
     rows = [GOOD_ROWS[0], GOOD_ROWS[1].replace(",11.5,", ",,"), GOOD_ROWS[2]]
     write(tmp_path, HEADER + "\n".join(rows))
     frames = load_tickers(["tst"], tmp_path, report=False)
-    assert list(frames["TST"].index) == [pd.Timestamp("2017-01-03"), pd.Timestamp("2017-01-05")]
-    assert "TST: left out 1 day(s) with no High value (2017-01-04)" in capsys.readouterr().out
+    assert list(frames["TST"].index) == [
+        pd.Timestamp("2017-01-03"),
+        pd.Timestamp("2017-01-05"),
+    ]
+    assert (
+        "TST: left out 1 day(s) with no High value (2017-01-04)"
+        in capsys.readouterr().out
+    )
     # the same day with another target is kept: only the forecast column decides
-    assert len(load_tickers(["TST"], tmp_path, target="Close", report=False)["TST"]) == 3
-    assert np.isnan(load_ticker("TST", tmp_path)["High"]).sum() == 1  # the loader itself keeps the row
+    assert (
+        len(load_tickers(["TST"], tmp_path, target="Close", report=False)["TST"]) == 3
+    )
+    # the loader itself keeps the row
+    assert np.isnan(load_ticker("TST", tmp_path)["High"]).sum() == 1
 
 
 def test_check_tickers_fails_at_once_with_the_loaders_message(tmp_path):
     good_file(tmp_path)
     write(tmp_path, "Date,Open,High\n2017-01-03,1,2\n", name="BAD.csv")
     assert list(check_tickers("tst", tmp_path)) == ["TST"]
-    with pytest.raises(ValueError, match=r"BAD\.csv: missing column\(s\) Low, Close, Volume"):
+    with pytest.raises(
+        ValueError, match=r"BAD\.csv: missing column\(s\) Low, Close, Volume"
+    ):
         check_tickers(["TST", "BAD"], tmp_path)
     with pytest.raises(FileNotFoundError, match="no price file for ticker 'NONE'"):
         check_tickers("NONE", tmp_path)

@@ -30,14 +30,20 @@ def test_report_protocol_on_ibm(ibm):
     data = report_windows(ibm["High"])
     n_train_days = len(ibm.loc[:"2016"])
     assert data.X_train.shape == (n_train_days - 60, 60, 1)
-    assert data.X_test.shape == (len(ibm.loc["2017"]), 60, 1)  # every 2017 day gets a forecast
+    # every 2017 day gets a forecast
+    assert data.X_test.shape == (len(ibm.loc["2017"]), 60, 1)
     assert data.test_dates[0] == pd.Timestamp("2017-01-03")
     # The scaler saw only the training years.
     train = ibm["High"].loc[:"2016"]
-    assert data.scaler.data_min_[0] == train.min() and data.scaler.data_max_[0] == train.max()
+    assert (
+        data.scaler.data_min_[0] == train.min()
+        and data.scaler.data_max_[0] == train.max()
+    )
     assert data.y_train.min() == 0.0 and data.y_train.max() <= 1.0
     # The first test window is the last 60 training days.
-    np.testing.assert_allclose(data.inverse(data.X_test[0, :, 0]), train.iloc[-60:].to_numpy())
+    np.testing.assert_allclose(
+        data.inverse(data.X_test[0, :, 0]), train.iloc[-60:].to_numpy()
+    )
     np.testing.assert_allclose(data.inverse(data.y_test), data.test_actual)
     assert data.test_previous[0] == train.iloc[-1]
     np.testing.assert_array_equal(data.test_previous[1:], data.test_actual[:-1])
@@ -82,14 +88,20 @@ def test_variant_windows_cover_the_report_days_and_invert(ibm, transform):
     assert data.test_dates.equals(base.test_dates)
     np.testing.assert_array_equal(data.test_previous, base.test_previous)
     # The true targets map back to the actual prices; an output of 0 is persistence.
-    np.testing.assert_allclose(data.to_prices(data.y_test), data.test_actual, rtol=1e-12)
-    np.testing.assert_allclose(data.to_prices(np.zeros(len(data.y_test))), data.test_previous)
-    # Nothing after a window's last day is in it: the last input step is the previous day.
+    np.testing.assert_allclose(
+        data.to_prices(data.y_test), data.test_actual, rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        data.to_prices(np.zeros(len(data.y_test))), data.test_previous
+    )
+    # Nothing after a window's last day is in it: the last input step is the previous
+    # day.
     if transform == "relative":
         assert np.all(data.X_test[:, -1, 0] == 0.0)
     else:
         np.testing.assert_allclose(
-            data.X_test[0, -1, 0] * data.scale, np.log(base.test_previous[0] / ibm["High"].loc[:"2016"].iloc[-2])
+            data.X_test[0, -1, 0] * data.scale,
+            np.log(base.test_previous[0] / ibm["High"].loc[:"2016"].iloc[-2]),
         )
     assert data.train_dates.max() <= pd.Timestamp("2016-12-31")
     assert abs(np.std(data.y_train) - 1.0) < 1e-9
@@ -97,10 +109,22 @@ def test_variant_windows_cover_the_report_days_and_invert(ibm, transform):
 
 @pytest.mark.parametrize("transform", [None, "level", "log_return", "relative"])
 def test_a_gap_year_is_neither_trained_on_nor_scored(transform):
-    """train_end=2015, test_start=2017: no target day of 2016 in either part, for every window builder."""
+    """train_end=2015, test_start=2017: no target day of 2016 in either part, for every
+    window builder."""
     days = pd.bdate_range("2012-01-02", "2017-12-29")
-    series = pd.Series(50 + np.cumsum(np.random.default_rng(4).normal(0, 1, len(days))), index=days, name="High")
+    series = pd.Series(
+        50 + np.cumsum(np.random.default_rng(4).normal(0, 1, len(days))),
+        index=days,
+        name="High",
+    )
     split = {"train_end": "2015", "test_start": "2017", "test_end": "2017"}
-    data = report_windows(series, **split) if transform is None else variant_windows(series, transform, **split)
+    data = (
+        report_windows(series, **split)
+        if transform is None
+        else variant_windows(series, transform, **split)
+    )
     assert data.train_dates.max() <= pd.Timestamp("2015-12-31")
-    assert data.test_dates.min() >= pd.Timestamp("2017-01-01") and data.test_dates.min().year == 2017
+    assert (
+        data.test_dates.min() >= pd.Timestamp("2017-01-01")
+        and data.test_dates.min().year == 2017
+    )

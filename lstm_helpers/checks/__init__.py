@@ -19,25 +19,39 @@ is sent anywhere: plain Python and NumPy on this machine.
 
 The modules, one per lesson: ``data.py``, ``baselines.py``, ``lstm_cell.py``,
 ``learning.py``, ``memory.py``, ``keras_model.py``, ``experiments.py``,
-``information.py``, ``multi_step.py``, ``literature_walkforward.py``; and ``_shared.py``, what every
-check shares. A lesson needs one import: ``from lstm_helpers import checks``.
+``information.py``, ``multi_step.py``, ``literature_walkforward.py``; and
+``_shared.py``, what every check shares. A lesson needs one import: ``from lstm_helpers
+import checks``.
 """
 
 from types import ModuleType
 
 from lstm_helpers.checks._shared import FAILED, NOT_DONE, PASSED, Result
-from lstm_helpers.checks.baselines import mase_function, moving_average, persistence_rmse, sma_sweep
+from lstm_helpers.checks.baselines import (
+    mase_function,
+    moving_average,
+    persistence_rmse,
+    sma_sweep,
+)
 from lstm_helpers.checks.data import date_split, other_split, share_above_training_max
 from lstm_helpers.checks.experiments import dm_statistic, seed_spread, significant_wins
 from lstm_helpers.checks.information import rule_days, rule_function
-from lstm_helpers.checks.keras_model import gru_params, leak_free_windows, report_model, shift_rmse
+from lstm_helpers.checks.keras_model import (
+    gru_params,
+    leak_free_windows,
+    report_model,
+    shift_rmse,
+)
 from lstm_helpers.checks.learning import (
     backward_through_time,
     forget_bias_sweep,
     numerical_gradient_check,
     step_backward,
 )
-from lstm_helpers.checks.literature_walkforward import chronological_split, fold_up_shares
+from lstm_helpers.checks.literature_walkforward import (
+    chronological_split,
+    fold_up_shares,
+)
 from lstm_helpers.checks.lstm_cell import (
     gate_means,
     pulse_bias,
@@ -45,8 +59,18 @@ from lstm_helpers.checks.lstm_cell import (
     step_forward,
     toy_cell_states,
 )
-from lstm_helpers.checks.memory import adding_targets, constant_answer_mse, global_norm_clip, longest_solved
+from lstm_helpers.checks.memory import (
+    adding_targets,
+    constant_answer_mse,
+    global_norm_clip,
+    longest_solved,
+)
 from lstm_helpers.checks.multi_step import best_strategy, horizon_growth, recursive_loop
 
-__all__ = sorted(name for name, value in globals().items()
-                 if not name.startswith("_") and not isinstance(value, ModuleType) and name != "ModuleType")
+__all__ = sorted(
+    name
+    for name, value in globals().items()
+    if not name.startswith("_")
+    and not isinstance(value, ModuleType)
+    and name != "ModuleType"
+)

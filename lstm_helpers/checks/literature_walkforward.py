@@ -25,7 +25,8 @@ from lstm_helpers.evaluation.direction import constant_directions
 
 @exercise_check("chronological 75:25 split")
 def chronological_split(my_fraction_split: Any) -> str:
-    """``my_fraction_split(X, y, fraction) -> (X_train, y_train, X_test, y_test)``, in time order."""
+    """``my_fraction_split(X, y, fraction) -> (X_train, y_train, X_test, y_test)``, in
+    time order."""
     rng = np.random.default_rng(6)
     n = 203
     X = np.cumsum(rng.normal(size=(n, 5)), axis=0)
@@ -34,37 +35,63 @@ def chronological_split(my_fraction_split: Any) -> str:
     out = call_answer(my_fraction_split, where, X.copy(), y.copy(), 0.75)
     if not isinstance(out, tuple | list) or len(out) != 4:
         raise Failed(f"{where} must return (X_train, y_train, X_test, y_test)")
-    X_train, y_train, X_test, y_test = (as_array(a, name) for a, name in zip(out, ("X_train", "y_train", "X_test", "y_test"), strict=True))
+    X_train, y_train, X_test, y_test = (
+        as_array(a, name)
+        for a, name in zip(out, ("X_train", "y_train", "X_test", "y_test"), strict=True)
+    )
     if y_train.ndim == 2 and X_test.ndim == 1:
-        raise Failed(f"{where} returned (X_train, X_test, y_train, y_test), train_test_split's order; the exercise "
-                      "asks for (X_train, y_train, X_test, y_test)")
+        raise Failed(
+            f"{where} returned (X_train, X_test, y_train, y_test), "
+            "train_test_split's order; the exercise "
+            "asks for (X_train, y_train, X_test, y_test)"
+        )
     cut = int(np.floor(0.75 * n))
     if len(y_train) and len(y_test) and y_test.min() < y_train.max():
         early = int(np.sum(y_test < y_train.max()))
-        raise Failed(f"{early} test windows come before the last training window: the split is shuffled. "
-                      "Overlapping windows then put nearly the same days in both parts; keep time order")
+        raise Failed(
+            f"{early} test windows come before the last training "
+            "window: the split is shuffled. "
+            "Overlapping windows then put nearly the same days in both "
+            "parts; keep time order"
+        )
     if len(y_train) != cut:
-        raise Failed(f"the training part has {len(y_train)} windows, expected floor(0.75 * {n}) = {cut}")
+        raise Failed(
+            f"the training part has {len(y_train)} windows, "
+            f"expected floor(0.75 * {n}) = {cut}"
+        )
     expect_same(y_train, y[:cut], "y_train")
     expect_same(y_test, y[cut:], "y_test")
     expect_same(X_train, X[:cut], "X_train")
     expect_same(X_test, X[cut:], "X_test")
-    return f"the first {cut} of {n} windows train, the last {n - cut} test, in time order."
+    return (
+        f"the first {cut} of {n} windows train, the last {n - cut} test, in time order."
+    )
 
 
 @exercise_check("rising days per fold")
-def fold_up_shares(my_ticker: Any, my_up_shares: Any, prices: Mapping[str, pd.DataFrame], target: str) -> str:
-    """An open experiment: ``my_up_shares[year]``, the share of that year's moving days whose target rose."""
+def fold_up_shares(
+    my_ticker: Any, my_up_shares: Any, prices: Mapping[str, pd.DataFrame], target: str
+) -> str:
+    """An open experiment: ``my_up_shares[year]``, the share of that year's moving days
+    whose target rose."""
     ticker = answered(my_ticker, "my_ticker")
     if ticker not in prices:
-        raise Failed(f"my_ticker {ticker!r} is not one of the loaded stocks ({', '.join(prices)})")
+        raise Failed(
+            f"my_ticker {ticker!r} is not one of the loaded stocks "
+            f"({', '.join(prices)})"
+        )
     shares = as_mapping(my_up_shares, "my_up_shares", at_least=2)
     series = prices[ticker][target]
     for year, got in shares.items():
         raw, got = got, as_number(got, f"my_up_shares[{year!r}]")
         try:
-            data = variant_windows(series, "relative", train_end=str(int(year) - 1), test_start=str(year),
-                                   test_end=str(year))
+            data = variant_windows(
+                series,
+                "relative",
+                train_end=str(int(year) - 1),
+                test_start=str(year),
+                test_end=str(year),
+            )
         except ValueError as err:
             raise Failed(f"year {year!r} does not fit {ticker}'s data: {err}") from None
         moved, want = constant_directions(data.test_actual, data.test_previous)
@@ -73,10 +100,20 @@ def fold_up_shares(my_ticker: Any, my_up_shares: Any, prices: Mapping[str, pd.Da
             prev = series.shift(1).loc[str(year)].to_numpy()
             hint = ""
             if abs(got - float(np.mean(y >= prev))) < 1e-9:
-                hint = " Days with an unchanged price count as up in yours; leave them out."
+                hint = (
+                    " Days with an unchanged price count as up in yours; "
+                    "leave them out."
+                )
             elif abs(got - float(np.mean(y > prev))) < 1e-9:
-                hint = " Days with an unchanged price count as 'not up' in yours; leave them out of the share."
-            raise Failed(f"my_up_shares[{year!r}] is {got:.4f}, expected {want:.4f} ({moved} days with a move; "
-                          f"the first day of the year compares with the last day of the year before).{hint}")
+                hint = (
+                    " Days with an unchanged price count as 'not up' in "
+                    "yours; leave them out of the share."
+                )
+            raise Failed(
+                f"my_up_shares[{year!r}] is {got:.4f}, expected "
+                f"{want:.4f} ({moved} days with a move; "
+                "the first day of the year compares with the last day of "
+                f"the year before).{hint}"
+            )
     shown = ", ".join(f"{y}: {s:.1%}" for y, s in sorted(shares.items()))
     return f"{ticker}: {shown}; always answering 'up' scores exactly these shares."

@@ -37,7 +37,8 @@ from lstm_helpers.paths import BUILD_DIR, REPO_ROOT
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
-# The cells of exercise N, by id: its statement (markdown), the answer cell, the check cell.
+# The cells of exercise N, by id: its statement (markdown), the answer cell, the check
+# cell.
 STATEMENT_ID = "exercise-{}"
 ANSWER_ID = re.compile(r"^exercise-(\d+)-answer$")
 CHECK_ID = re.compile(r"^exercise-(\d+)-check$")
@@ -45,6 +46,16 @@ PLACEHOLDER = "# YOUR CODE HERE"
 EXERCISE_DIR: Path = REPO_ROOT / "exercises"
 BACKUP_DIR: Path = BUILD_DIR / "exercises-backup"
 NOTE_ID = "learner-copy-note"
+# A cell that shows an exercise's answer (the package's own function) carries this tag
+# and opens with a comment that starts with AFTER_COMMENT. In a copy its code is
+# commented out, so that Run All shows no answer (AFTER_COPY says how to see it); in the
+# book its output is folded behind a click.
+AFTER_TAG = "after-you-tried"
+AFTER_COMMENT = "# After you tried"
+AFTER_COPY = (
+    "# After you tried: delete the # before the line(s) below and run this cell to\n"
+    "# see the package's own version (Run All leaves it out: no answer too early)."
+)
 
 
 def strip_solutions(source: str, where: str = "cell") -> str:
@@ -55,7 +66,8 @@ def strip_solutions(source: str, where: str = "cell") -> str:
     source : str
         A code cell's source.
     where : str
-        Named in the error message (e.g. ``"notebooks/01_baselines.ipynb, cell exercise-1-answer"``).
+        Named in the error message (e.g. ``"notebooks/01_baselines.ipynb, cell
+        exercise-1-answer"``).
 
     Raises
     ------
@@ -68,14 +80,22 @@ def strip_solutions(source: str, where: str = "cell") -> str:
         mark = line.strip()
         if mark == BEGIN:
             if indent is not None:
-                raise ValueError(f"{where}, line {number}: {BEGIN} inside another solution block")
+                raise ValueError(
+                    f"{where}, line {number}: {BEGIN} inside another solution block"
+                )
             indent = line[: len(line) - len(line.lstrip())]
             out.append(indent + PLACEHOLDER)
-            if indent:  # inside a function: keep it valid Python, and "not done yet" for the check
-                out.append(indent + 'raise NotImplementedError("not done yet: write this function")')
+            # inside a function: keep it valid Python, and "not done yet" for the check
+            if indent:
+                out.append(
+                    indent + 'raise NotImplementedError("not done yet: write this '
+                    'function")'
+                )
         elif mark == END:
             if indent is None:
-                raise ValueError(f"{where}, line {number}: {END} without a {BEGIN} above it")
+                raise ValueError(
+                    f"{where}, line {number}: {END} without a {BEGIN} above it"
+                )
             indent = None
         elif indent is None:
             out.append(line)
@@ -90,29 +110,44 @@ def _lines(text: str) -> list[str]:
 
 
 def learner_copy(lesson: dict, name: str) -> dict:
-    """The learner copy of one lesson (a notebook as a dict), named ``name`` in messages and in the note."""
+    """The learner copy of one lesson (a notebook as a dict), named ``name`` in messages
+    and in the note."""
     nb = copy.deepcopy(lesson)
-    nb["metadata"] = {k: v for k, v in nb.get("metadata", {}).items() if k in ("kernelspec", "language_info")}
+    nb["metadata"] = {
+        k: v
+        for k, v in nb.get("metadata", {}).items()
+        if k in ("kernelspec", "language_info")
+    }
     answers = 0
     for cell in nb["cells"]:
-        cell["metadata"] = {k: v for k, v in cell.get("metadata", {}).items() if k == "tags" and v}
+        cell["metadata"] = {
+            k: v for k, v in cell.get("metadata", {}).items() if k == "tags" and v
+        }
         if cell["cell_type"] != "code":
             continue
         source = "".join(cell["source"])
-        stripped = strip_solutions(source, f"notebooks/{name}, cell {cell.get('id', '?')}")
+        stripped = strip_solutions(
+            source, f"notebooks/{name}, cell {cell.get('id', '?')}"
+        )
         answers += stripped != source
         cell["source"] = _lines(stripped)
         cell["outputs"] = []
         cell["execution_count"] = None
+        if AFTER_TAG in cell["metadata"].get("tags", []):
+            cell["source"] = _lines(after_you_tried(stripped))
     note = {
         "cell_type": "markdown",
         "id": NOTE_ID,
         "metadata": {},
         "source": _lines(
-            f"> **Your copy to work in.** This is `exercises/{name}`, written by `make exercises` from the "
-            f"lesson `notebooks/{name}` with the {answers} exercise solution(s) taken out and the outputs "
-            "cleared. Run it from the top, fill in each cell marked `# YOUR CODE HERE` and run the check "
-            f"below it. `notebooks/{name}` holds worked solutions and the outputs of a full run, to compare "
+            f"> **Your copy to work in.** This is `exercises/{name}`, written by `make "
+            "exercises` from the "
+            f"lesson `notebooks/{name}` with the {answers} exercise solution(s) taken "
+            "out and the outputs "
+            "cleared. Run it from the top, fill in each cell marked `# YOUR CODE HERE` "
+            "and run the check "
+            f"below it. `notebooks/{name}` holds worked solutions and the outputs of a "
+            "full run, to compare "
             "with after you tried."
         ),
     }
@@ -120,8 +155,17 @@ def learner_copy(lesson: dict, name: str) -> dict:
     return nb
 
 
+def after_you_tried(source: str) -> str:
+    """A cell that shows an exercise's answer, as its learner copy holds it: every
+    line of code commented out, under :data:`AFTER_COPY` (the lesson's comments
+    dropped)."""
+    code = [line for line in source.splitlines() if not line.lstrip().startswith("#")]
+    return "\n".join([AFTER_COPY, *(f"# {line}" for line in code if line.strip())])
+
+
 def render(nb: dict) -> str:
-    """The text a notebook is saved as (the lessons' own format: one-space indent, a final newline)."""
+    """The text a notebook is saved as (the lessons' own format: one-space indent, a
+    final newline)."""
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -137,8 +181,11 @@ def expected_copies(source: Path) -> dict[str, str]:
     return copies
 
 
-def write_copies(source: Path, target: Path = EXERCISE_DIR, backup: Path = BACKUP_DIR) -> list[Path]:
-    """Write the learner copies of the lessons in ``source`` into ``target``; return the files written.
+def write_copies(
+    source: Path, target: Path = EXERCISE_DIR, backup: Path = BACKUP_DIR
+) -> list[Path]:
+    """Write the learner copies of the lessons in ``source`` into ``target``; return the
+    files written.
 
     A copy that already exists and would change is saved under ``backup`` first;
     a lesson copy whose lesson is gone is moved there too. Files that are not

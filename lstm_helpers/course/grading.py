@@ -60,7 +60,11 @@ from lstm_helpers.checks._shared import MARKS
 from lstm_helpers.course.exercise_copies import ANSWER_ID, CHECK_ID, STATEMENT_ID
 from lstm_helpers.paths import REPO_ROOT
 
-LINE = re.compile(rf"^({'|'.join(MARKS.values())}) (.+?): ({'|'.join(MARKS)}) — (.*)$", re.S)
+LINE = re.compile(
+    rf"^({'|'.join(MARKS.values())}) (.+?): "
+    rf"({'|'.join(MARKS)}) — (.*)$",
+    re.S,
+)
 """One check's result as :class:`lstm_helpers.checks.Result` prints it."""
 COLUMNS = ["learner", "notebook", "exercise", "title", "points", "status", "message"]
 KERNEL = "lstm-course"
@@ -68,12 +72,14 @@ EXERCISE_DIR = REPO_ROOT / "exercises"
 COURSE_PARTS = ("lstm_helpers", "data", "results")
 """What a graded notebook gets of the course, as a read-only copy in its own folder."""
 VERDICT = "GRADED "
-"""The prefix of the lines in which the driving process passes each verdict on (JSON after it)."""
+"""The prefix of the lines in which the driving process passes each verdict on (JSON
+after it)."""
 
 
 @dataclass
 class Limits:
-    """What one notebook may use: wall-clock seconds, memory (MiB of address space), seconds per cell."""
+    """What one notebook may use: wall-clock seconds, memory (MiB of address space),
+    seconds per cell."""
 
     seconds: float = 900.0
     memory_mib: int = 16384
@@ -81,10 +87,11 @@ class Limits:
 
 
 def submissions(folder: Path) -> list[tuple[str, Path]]:
-    """``(learner, path)`` for every file under ``folder``: a sub-folder names its learner, else the file does.
+    """``(learner, path)`` for every file under ``folder``: a sub-folder names its
+    learner, else the file does.
 
-    Every file counts (a ``README.txt`` too: it gets a row saying it was not graded); only Jupyter's
-    ``.ipynb_checkpoints`` copies and hidden files are left out.
+    Every file counts (a ``README.txt`` too: it gets a row saying it was not graded);
+    only Jupyter's ``.ipynb_checkpoints`` copies and hidden files are left out.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -92,7 +99,9 @@ def submissions(folder: Path) -> list[tuple[str, Path]]:
     found = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder)
-        if ".ipynb_checkpoints" in rel.parts or any(part.startswith(".") for part in rel.parts):
+        if ".ipynb_checkpoints" in rel.parts or any(
+            part.startswith(".") for part in rel.parts
+        ):
             continue
         found.append((rel.parts[0] if len(rel.parts) > 1 else path.stem, path))
     return found
@@ -113,7 +122,8 @@ def _title(nb: dict, n: int) -> str:
 
 @dataclass(frozen=True)
 class Reference:
-    """One lesson's exercises as the course's learner copy has them: check cell sources and titles."""
+    """One lesson's exercises as the course's learner copy has them: check cell sources
+    and titles."""
 
     stem: str
     checks: dict[int, str]
@@ -121,7 +131,8 @@ class Reference:
 
 
 def references(folder: Path = EXERCISE_DIR) -> dict[str, Reference]:
-    """The course's learner copies, by file stem (``01_baselines``): the checks a grade counts."""
+    """The course's learner copies, by file stem (``01_baselines``): the checks a grade
+    counts."""
     out = {}
     for path in sorted(Path(folder).glob("[0-9][0-9]_*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -130,12 +141,15 @@ def references(folder: Path = EXERCISE_DIR) -> dict[str, Reference]:
             match = CHECK_ID.match(str(cell.get("id", "")))
             if match:
                 checks[int(match.group(1))] = "".join(cell["source"]).strip()
-        out[path.stem] = Reference(path.stem, checks, {n: _title(nb, n) for n in checks})
+        out[path.stem] = Reference(
+            path.stem, checks, {n: _title(nb, n) for n in checks}
+        )
     return out
 
 
 def lesson_of(name: str, nb: dict, known: dict[str, Reference]) -> Reference | None:
-    """The lesson a submission is a copy of: by a lesson's name in the file name, else by its exercises' titles."""
+    """The lesson a submission is a copy of: by a lesson's name in the file name, else
+    by its exercises' titles."""
     for stem, ref in known.items():
         if stem in name or stem.split("_", 1)[1] in name:
             return ref
@@ -147,30 +161,37 @@ def lesson_of(name: str, nb: dict, known: dict[str, Reference]) -> Reference | N
 
 
 def grader_source(n: int, check: str, token: str) -> str:
-    """The cell that replaces check ``n``: the lesson's check on a fresh copy of the checks, its verdict marked.
+    """The cell that replaces check ``n``: the lesson's check on a fresh copy of the
+    checks, its verdict marked.
 
-    Only ``lstm_helpers.checks`` is loaded again (from the read-only copy first on the path), so a check
-    rebound in the notebook (``checks.x = ...``) or a changed check module in memory does not count.
+    Only ``lstm_helpers.checks`` is loaded again (from the read-only copy first on the
+    path), so a check rebound in the notebook (``checks.x = ...``) or a changed check
+    module in memory does not count.
     """
     ast.parse(check, mode="eval")  # a check cell is one expression
-    return (f"# the grader's run of exercise {n}'s check (the lesson's own)\n"
-            "import sys as _g_sys\n"
-            "for _g_name in [m for m in list(_g_sys.modules) if m.startswith('lstm_helpers.checks')]:\n"
-            "    del _g_sys.modules[_g_name]\n"
-            "import lstm_helpers.checks as _g_checks\n"
-            "try:\n"
-            f"    _g_result = eval({check!r}, {{**get_ipython().user_ns, 'checks': _g_checks}})\n"
-            "    _g_line = [_g_result.status, _g_result.message]\n"
-            "except BaseException as _g_error:\n"
-            "    _g_line = ['error', f'{type(_g_error).__name__}: {_g_error}']\n"
-            f"print({token!r}, {n}, *_g_line, sep='\\x1f')\n")
+    return (
+        f"# the grader's run of exercise {n}'s check (the lesson's own)\n"
+        "import sys as _g_sys\n"
+        "for _g_name in [m for m in list(_g_sys.modules) if "
+        "m.startswith('lstm_helpers.checks')]:\n"
+        "    del _g_sys.modules[_g_name]\n"
+        "import lstm_helpers.checks as _g_checks\n"
+        "try:\n"
+        f"    _g_result = eval({check!r}, {{**get_ipython().user_ns, 'checks': "
+        f"_g_checks}})\n"
+        "    _g_line = [_g_result.status, _g_result.message]\n"
+        "except BaseException as _g_error:\n"
+        "    _g_line = ['error', f'{type(_g_error).__name__}: {_g_error}']\n"
+        f"print({token!r}, {n}, *_g_line, sep='\\x1f')\n"
+    )
 
 
 def prepare(nb: dict, reference: Reference, token: str) -> tuple[dict, dict[int, str]]:
-    """``nb`` with every check cell replaced by the grader's (a missing one put back after its answer cell).
+    """``nb`` with every check cell replaced by the grader's (a missing one put back
+    after its answer cell).
 
-    Returns the notebook and, per exercise, what was found: ``"changed"`` (the check cell's code was not
-    the lesson's) or ``"missing"`` (no check cell with its id).
+    Returns the notebook and, per exercise, what was found: ``"changed"`` (the check
+    cell's code was not the lesson's) or ``"missing"`` (no check cell with its id).
     """
     cells, notes, seen = nb.get("cells", []), {}, set()
     for cell in cells:
@@ -178,24 +199,52 @@ def prepare(nb: dict, reference: Reference, token: str) -> tuple[dict, dict[int,
         if match and int(match.group(1)) in reference.checks:
             n = int(match.group(1))
             seen.add(n)
-            if cell.get("cell_type") != "code" or "".join(cell.get("source", "")).strip() != reference.checks[n]:
+            if (
+                cell.get("cell_type") != "code"
+                or "".join(cell.get("source", "")).strip() != reference.checks[n]
+            ):
                 notes[n] = "changed"
-            cell.update({"cell_type": "code", "source": grader_source(n, reference.checks[n], token),
-                         "outputs": [], "execution_count": None, "metadata": {}})
+            cell.update(
+                {
+                    "cell_type": "code",
+                    "source": grader_source(n, reference.checks[n], token),
+                    "outputs": [],
+                    "execution_count": None,
+                    "metadata": {},
+                }
+            )
     for n in sorted(set(reference.checks) - seen):
         notes[n] = "missing"
-        at = next((k + 1 for k, c in enumerate(cells) if ANSWER_ID.match(str(c.get("id", "")))
-                   and int(ANSWER_ID.match(c["id"]).group(1)) == n), len(cells))
-        cells.insert(at, {"cell_type": "code", "id": f"exercise-{n}-check", "metadata": {}, "outputs": [],
-                          "execution_count": None, "source": grader_source(n, reference.checks[n], token)})
+        at = next(
+            (
+                k + 1
+                for k, c in enumerate(cells)
+                if ANSWER_ID.match(str(c.get("id", "")))
+                and int(ANSWER_ID.match(c["id"]).group(1)) == n
+            ),
+            len(cells),
+        )
+        cells.insert(
+            at,
+            {
+                "cell_type": "code",
+                "id": f"exercise-{n}-check",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": grader_source(n, reference.checks[n], token),
+            },
+        )
     nb["cells"] = cells
     return nb, notes
 
 
 def check_rows(nb: dict) -> list[dict]:
-    """One row per exercise check cell of an executed notebook, read from what it printed.
+    """One row per exercise check cell of an executed notebook, read from what it
+    printed.
 
-    For a learner reading their own run; :func:`grade` never uses it (a printed line can be forged).
+    For a learner reading their own run; :func:`grade` never uses it (a printed line can
+    be forged).
     """
     rows = []
     for cell in nb.get("cells", []):
@@ -216,8 +265,18 @@ def check_rows(nb: dict) -> list[dict]:
         elif text.startswith("error:"):
             status, message = "error", text.removeprefix("error: ")
         else:
-            status, message = "not run", "the check cell printed nothing (was it deleted or changed?)"
-        rows.append({"exercise": n, "title": _title(nb, n), "status": status, "message": message})
+            status, message = (
+                "not run",
+                ("the check cell printed nothing (was it deleted or changed?)"),
+            )
+        rows.append(
+            {
+                "exercise": n,
+                "title": _title(nb, n),
+                "status": status,
+                "message": message,
+            }
+        )
     return rows
 
 
@@ -242,14 +301,20 @@ def _limit_memory(mib: int) -> None:  # runs in the child before it starts
 
 
 def course_copy(workdir: Path, root: Path = REPO_ROOT) -> Path:
-    """A read-only copy of the course's package, data and published results in ``workdir/course``.
+    """A read-only copy of the course's package, data and published results in
+    ``workdir/course``.
 
-    ``root`` is the course (default: this one), or a copy made when grading began (:func:`grade` makes one,
-    so that a notebook that writes into the teacher's course changes nothing a later notebook gets).
+    ``root`` is the course (default: this one), or a copy made when grading began
+    (:func:`grade` makes one, so that a notebook that writes into the teacher's course
+    changes nothing a later notebook gets).
     """
     target = workdir / "course"
     for part in COURSE_PARTS:
-        shutil.copytree(root / part, target / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            root / part,
+            target / part,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
     _set_writable(target, False)
     return target
 
@@ -260,34 +325,77 @@ def _set_writable(folder: Path, writable: bool) -> None:
         if path.is_symlink():
             continue
         mode = path.stat().st_mode
-        path.chmod(mode | add if writable else mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+        path.chmod(
+            mode | add
+            if writable
+            else mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+        )
 
 
-def run_one(source: Path, target: Path, limits: Limits, workdir: Path, course: Path | None = None,
-            token: str = "", hide: tuple[Path, ...] = ()) -> tuple[str | None, dict[int, tuple[str, str]]]:
-    """Execute ``source`` into ``target`` in a child process whose environment names none of ``hide``.
+def run_one(
+    source: Path,
+    target: Path,
+    limits: Limits,
+    workdir: Path,
+    course: Path | None = None,
+    token: str = "",
+    hide: tuple[Path, ...] = (),
+) -> tuple[str | None, dict[int, tuple[str, str]]]:
+    """Execute ``source`` into ``target`` in a child process whose environment names
+    none of ``hide``.
 
-    Returns why it did not finish (None if it did) and the verdicts its grader cells gave, by exercise,
-    as ``(status, message)``; those that ran before a stop are kept.
+    Returns why it did not finish (None if it did) and the verdicts its grader cells
+    gave, by exercise, as ``(status, message)``; those that ran before a stop are kept.
     """
-    # The environment without where the grader was started (PWD, OLDPWD: the submissions may lie below it)
-    # and without any value that names a folder to hide (the submissions, the course).
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("LSTM_COURSE_") and k not in ("PWD", "OLDPWD")
-           and not any(str(folder) in v for folder in hide)}
-    env.update({"LSTM_COURSE_PROFILE": "quick", "LSTM_COURSE_CACHE": str(workdir / "cache"), "MPLBACKEND": "Agg",
-                "LSTM_COURSE_BUILD": str(workdir / "build"), "PWD": str(workdir)})
-    if course is not None:  # the read-only copy comes first on the path: the kernel imports the package from it
-        env["PYTHONPATH"] = os.pathsep.join([str(course), *filter(None, [env.get("PYTHONPATH")])])
-    command = [sys.executable, "-m", "lstm_helpers.course.grading", "--run-one", str(source), str(target),
-               str(limits.cell_seconds), token, str(course or "")]
-    process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               preexec_fn=lambda: _limit_memory(limits.memory_mib))
+    # The environment without where the grader was started (PWD, OLDPWD: the submissions
+    # may lie below it) and without any value that names a folder to hide (the
+    # submissions, the course).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("LSTM_COURSE_")
+        and k not in ("PWD", "OLDPWD")
+        and not any(str(folder) in v for folder in hide)
+    }
+    env.update(
+        {
+            "LSTM_COURSE_PROFILE": "quick",
+            "LSTM_COURSE_CACHE": str(workdir / "cache"),
+            "MPLBACKEND": "Agg",
+            "LSTM_COURSE_BUILD": str(workdir / "build"),
+            "PWD": str(workdir),
+        }
+    )
+    # the read-only copy comes first on the path: the kernel imports the package from it
+    if course is not None:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(course), *filter(None, [env.get("PYTHONPATH")])]
+        )
+    command = [
+        sys.executable,
+        "-m",
+        "lstm_helpers.course.grading",
+        "--run-one",
+        str(source),
+        str(target),
+        str(limits.cell_seconds),
+        token,
+        str(course or ""),
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        preexec_fn=lambda: _limit_memory(limits.memory_mib),
+    )
     why = None
     try:
         output, _ = process.communicate(timeout=limits.seconds)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # the notebook's kernel is in the same process group
+        # the notebook's kernel is in the same process group
+        os.killpg(process.pid, signal.SIGKILL)
         output, _ = process.communicate()
         why = f"stopped after {limits.seconds:g} s (the time limit): does it loop?"
     text = output.decode("utf-8", "replace")
@@ -297,26 +405,36 @@ def run_one(source: Path, target: Path, limits: Limits, workdir: Path, course: P
             n, status, message = json.loads(line.removeprefix(VERDICT))
             verdicts[int(n)] = (status, message)
     if why is None and (process.returncode != 0 or not target.exists()):
-        tail = [line for line in text.strip().splitlines() if not line.startswith(VERDICT)][-1:] or ["no output"]
+        tail = [
+            line for line in text.strip().splitlines() if not line.startswith(VERDICT)
+        ][-1:] or ["no output"]
         memory = " (memory limit?)" if "MemoryError" in text else ""
         if "CellTimeoutError" in text:
-            why = f"a cell ran past the per-cell time limit ({limits.cell_seconds:g} s): does it loop?"
+            why = (
+                "a cell ran past the per-cell time limit "
+                f"({limits.cell_seconds:g} s): does it loop?"
+            )
         else:
             why = f"the notebook did not run to the end{memory}: {tail[0][:300]}"
     return why, verdicts
 
 
 def _stamps(folder: Path) -> dict[str, int]:
-    """Each file's change time (``st_ctime_ns``, which no process can set back) under ``folder``."""
+    """Each file's change time (``st_ctime_ns``, which no process can set back) under
+    ``folder``."""
     return {str(p): p.stat().st_ctime_ns for p in folder.rglob("*") if p.is_file()}
 
 
-def _execute(source: str, target: str, cell_seconds: float, token: str, course: str = "") -> None:
-    """The child's work: run every cell (errors included), pass each grader verdict on at once, save the result.
+def _execute(
+    source: str, target: str, cell_seconds: float, token: str, course: str = ""
+) -> None:
+    """The child's work: run every cell (errors included), pass each grader verdict on
+    at once, save the result.
 
-    A verdict counts only from a cell the grader wrote (its id is an exercise check's), only with the
-    run's token, which the notebook's own cells never saw, and only while the read-only copy of the
-    course in the notebook's folder is as it was made (a write there changes a file's change time).
+    A verdict counts only from a cell the grader wrote (its id is an exercise check's),
+    only with the run's token, which the notebook's own cells never saw, and only while
+    the read-only copy of the course in the notebook's folder is as it was made (a write
+    there changes a file's change time).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -328,17 +446,34 @@ def _execute(source: str, target: str, cell_seconds: float, token: str, course: 
         match = CHECK_ID.match(str(cell.get("id", "")))
         if not match or not token:
             return
-        text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+        text = "".join(
+            o.get("text", "")
+            for o in cell.get("outputs", [])
+            if o.get("output_type") == "stream"
+        )
         for line in text.splitlines():
             parts = line.split("\x1f")
             if len(parts) == 4 and parts[0] == token and parts[1] == match.group(1):
                 if course and _stamps(Path(course)) != stamps:
-                    parts[2:] = ["not graded", "the notebook changed the course's files in its folder (the "
-                                 "package, data or results) before this check ran"]
-                print(VERDICT + json.dumps([int(parts[1]), parts[2], parts[3]]), flush=True)
+                    parts[2:] = [
+                        "not graded",
+                        "the notebook changed the course's files in its folder "
+                        "(the "
+                        "package, data or results) before this check ran",
+                    ]
+                print(
+                    VERDICT + json.dumps([int(parts[1]), parts[2], parts[3]]),
+                    flush=True,
+                )
 
-    client = NotebookClient(nb, timeout=cell_seconds, kernel_name=KERNEL, allow_errors=True,
-                            resources={"metadata": {"path": str(Path.cwd())}}, on_cell_executed=passed_on)
+    client = NotebookClient(
+        nb,
+        timeout=cell_seconds,
+        kernel_name=KERNEL,
+        allow_errors=True,
+        resources={"metadata": {"path": str(Path.cwd())}},
+        on_cell_executed=passed_on,
+    )
     client.execute()
     nbformat.write(nb, target)
 
@@ -348,18 +483,30 @@ def _digest(path: Path) -> str:
 
 
 def _digests(root: Path) -> dict[str, str]:
-    """The digest of every file of the course's parts that a graded notebook gets (:data:`COURSE_PARTS`)."""
-    return {str(p): _digest(p) for part in COURSE_PARTS for p in sorted((root / part).rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts}
+    """The digest of every file of the course's parts that a graded notebook gets
+    (:data:`COURSE_PARTS`)."""
+    return {
+        str(p): _digest(p)
+        for part in COURSE_PARTS
+        for p in sorted((root / part).rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
-def grade_notebook(learner: str, path: Path, limits: Limits, known: dict[str, Reference] | None = None,
-                   snapshot: bytes | None = None, course_root: Path = REPO_ROOT,
-                   hide: tuple[Path, ...] = ()) -> list[dict]:
-    """The rows of one submission: a row per exercise of its lesson (or one row saying why it was not graded).
+def grade_notebook(
+    learner: str,
+    path: Path,
+    limits: Limits,
+    known: dict[str, Reference] | None = None,
+    snapshot: bytes | None = None,
+    course_root: Path = REPO_ROOT,
+    hide: tuple[Path, ...] = (),
+) -> list[dict]:
+    """The rows of one submission: a row per exercise of its lesson (or one row saying
+    why it was not graded).
 
-    ``snapshot`` is the file's content as read when grading began (default: read now); the notebook
-    runs on a copy of it in a temporary folder and never sees ``path``.
+    ``snapshot`` is the file's content as read when grading began (default: read now);
+    the notebook runs on a copy of it in a temporary folder and never sees ``path``.
     """
     known = references() if known is None else known
     base = {"learner": learner, "notebook": path.name}
@@ -369,13 +516,34 @@ def grade_notebook(learner: str, path: Path, limits: Limits, known: dict[str, Re
         if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
             raise ValueError("no list of cells")
     except (OSError, UnicodeDecodeError, ValueError) as err:
-        what = "is not a notebook" if path.suffix != ".ipynb" else "is not a notebook that can be read"
-        return [{**base, "exercise": None, "title": "", "points": None, "status": "not graded",
-                 "message": f"{path.name} {what} ({type(err).__name__}: {str(err)[:200]})"}]
+        what = (
+            "is not a notebook"
+            if path.suffix != ".ipynb"
+            else "is not a notebook that can be read"
+        )
+        return [
+            {
+                **base,
+                "exercise": None,
+                "title": "",
+                "points": None,
+                "status": "not graded",
+                "message": f"{path.name} {what} ({type(err).__name__}: "
+                f"{str(err)[:200]})",
+            }
+        ]
     reference = lesson_of(path.name, nb, known)
     if reference is None or not reference.checks:
-        return [{**base, "exercise": None, "title": "", "points": None, "status": "no exercises",
-                 "message": f"{path.name} is not a copy of a lesson with exercises"}]
+        return [
+            {
+                **base,
+                "exercise": None,
+                "title": "",
+                "points": None,
+                "status": "no exercises",
+                "message": f"{path.name} is not a copy of a lesson with exercises",
+            }
+        ]
     token = secrets.token_hex(16)
     nb, notes = prepare(nb, reference, token)
     with tempfile.TemporaryDirectory(prefix="lstm-course-grade-") as tmp:
@@ -385,9 +553,18 @@ def grade_notebook(learner: str, path: Path, limits: Limits, known: dict[str, Re
         copy.write_text(json.dumps(nb), encoding="utf-8")
         done = workdir / "executed.ipynb"
         try:
-            why, verdicts = run_one(copy, done, limits, workdir, course, token,
-                                    (*hide, path.parent.resolve(), REPO_ROOT))
-            executed = json.loads(done.read_text(encoding="utf-8")) if why is None else None
+            why, verdicts = run_one(
+                copy,
+                done,
+                limits,
+                workdir,
+                course,
+                token,
+                (*hide, path.parent.resolve(), REPO_ROOT),
+            )
+            executed = (
+                json.loads(done.read_text(encoding="utf-8")) if why is None else None
+            )
         finally:
             _set_writable(course, True)  # so that the temporary folder can be removed
     rows = []
@@ -395,30 +572,61 @@ def grade_notebook(learner: str, path: Path, limits: Limits, known: dict[str, Re
         title = reference.titles.get(n, "")
         status, message = verdicts.get(n, ("not run", why or "its check did not run"))
         if n in notes:
-            message += (f" (its check cell was {notes[n]}: the lesson's check was run in its place)")
-        rows.append({**base, "exercise": n, "title": title, "points": _stars(title) if status == "passed" else 0,
-                     "status": status, "message": message})
+            message += (
+                f" (its check cell was {notes[n]}: the lesson's check "
+                "was run in its place)"
+            )
+        rows.append(
+            {
+                **base,
+                "exercise": n,
+                "title": title,
+                "points": _stars(title) if status == "passed" else 0,
+                "status": status,
+                "message": message,
+            }
+        )
     if why is not None:
-        rows.append({**base, "exercise": None, "title": "", "points": None, "status": "not graded", "message": why})
+        rows.append(
+            {
+                **base,
+                "exercise": None,
+                "title": "",
+                "points": None,
+                "status": "not graded",
+                "message": why,
+            }
+        )
     elif executed is not None:
         errors = cell_errors(executed)
         if errors:
-            rows.append({**base, "exercise": None, "title": "", "points": None, "status": "cell errors",
-                         "message": f"{len(errors)} cell(s) raised; the first: {errors[0][:300]}"})
+            rows.append(
+                {
+                    **base,
+                    "exercise": None,
+                    "title": "",
+                    "points": None,
+                    "status": "cell errors",
+                    "message": f"{len(errors)} cell(s) raised; the first: "
+                    f"{errors[0][:300]}",
+                }
+            )
     return rows
 
 
-def grade(folder: Path, output: Path, limits: Limits | None = None, workers: int | None = None) -> pd.DataFrame:
+def grade(
+    folder: Path, output: Path, limits: Limits | None = None, workers: int | None = None
+) -> pd.DataFrame:
     """Grade every submission under ``folder``; write the tables into ``output``.
 
-    ``workers`` notebooks run side by side, each in its own limited process (default: one per CPU
-    core); the table keeps the submissions' order whichever finishes first. Every file is read once
-    before any notebook runs (the grade is of that snapshot), and hashed again at the end: a file
-    that changed meanwhile gets a row saying so.
+    ``workers`` notebooks run side by side, each in its own limited process (default:
+    one per CPU core); the table keeps the submissions' order whichever finishes first.
+    Every file is read once before any notebook runs (the grade is of that snapshot),
+    and hashed again at the end: a file that changed meanwhile gets a row saying so.
 
-    Writes ``grades.csv`` (a row per learner, notebook and exercise), ``gradebook.csv`` (a row per
-    learner, a column per exercise with its points, and the total) and ``grades.html`` (the grid,
-    each cell linked to its message).
+    Writes ``grades.csv`` (a row per learner, notebook and exercise), ``gradebook.csv``
+    (a row per learner, a column per exercise with its points, and the total) and
+    ``grades.html`` (the grid, each cell linked to its message).
 
     Returns
     -------
@@ -432,34 +640,67 @@ def grade(folder: Path, output: Path, limits: Limits | None = None, workers: int
         raise FileNotFoundError(f"{folder}: no files to grade")
     known = references()
     snapshots = {path: path.read_bytes() for _, path in found}
-    before = {path: hashlib.sha256(data).hexdigest() for path, data in snapshots.items()}
+    before = {
+        path: hashlib.sha256(data).hexdigest() for path, data in snapshots.items()
+    }
     workers = max(1, workers or os.cpu_count() or 1)
-    print(f"grading {len(found)} file(s), {min(workers, len(found))} at a time ...", flush=True)
+    print(
+        f"grading {len(found)} file(s), {min(workers, len(found))} at a time ...",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="lstm-course-grading-") as master:
-        root = course_copy(Path(master)).parent  # the course as it is now: every notebook gets a copy of this
+        # the course as it is now: every notebook gets a copy of this
+        root = course_copy(Path(master)).parent
         course_files = _digests(REPO_ROOT)
 
         def one(item: tuple[str, Path]) -> list[dict]:
             learner, path = item
-            graded = grade_notebook(learner, path, limits, known, snapshots[path], root / "course",
-                                    (Path(folder).resolve(),))
+            graded = grade_notebook(
+                learner,
+                path,
+                limits,
+                known,
+                snapshots[path],
+                root / "course",
+                (Path(folder).resolve(),),
+            )
             print(f"{learner}: {path.name} graded", flush=True)
             return graded
 
         try:
-            with ThreadPoolExecutor(workers) as pool:  # each notebook runs in a process of its own
+            # each notebook runs in a process of its own
+            with ThreadPoolExecutor(workers) as pool:
                 rows = [row for graded in pool.map(one, found) for row in graded]
         finally:
             _set_writable(root / "course", True)
     if _digests(REPO_ROOT) != course_files:
-        rows.append({"learner": "", "notebook": "", "exercise": None, "title": "", "points": None,
-                     "status": "course changed", "message": "the course's package, data or results changed while "
-                     "the class was graded (every notebook ran on a copy made before; check who changed them)"})
+        rows.append(
+            {
+                "learner": "",
+                "notebook": "",
+                "exercise": None,
+                "title": "",
+                "points": None,
+                "status": "course changed",
+                "message": "the course's package, data or results changed while "
+                "the class was graded (every notebook ran on a copy "
+                "made before; check who changed them)",
+            }
+        )
     for learner, path in found:
         if not path.exists() or _digest(path) != before[path]:
-            rows.append({"learner": learner, "notebook": path.name, "exercise": None, "title": "", "points": None,
-                         "status": "changed", "message": f"{path.name} changed while the class was graded "
-                         "(graded as it was when grading began)"})
+            rows.append(
+                {
+                    "learner": learner,
+                    "notebook": path.name,
+                    "exercise": None,
+                    "title": "",
+                    "points": None,
+                    "status": "changed",
+                    "message": f"{path.name} changed while the class was graded "
+                    "(graded as it was when grading began)",
+                }
+            )
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["exercise"] = table["exercise"].astype("Int64")
     table["points"] = table["points"].astype("Int64")
@@ -470,9 +711,13 @@ def grade(folder: Path, output: Path, limits: Limits | None = None, workers: int
     book.to_csv(output / "gradebook.csv")
     (output / "grades.html").write_text(_html(table, book), encoding="utf-8")
     counts = table["status"].value_counts()
-    print(f"{len(found)} file(s), {len(table)} row(s): "
-          + ", ".join(f"{n} {status}" for status, n in counts.items())
-          + f"; written to {output / 'grades.csv'}, gradebook.csv and grades.html", flush=True)
+    print(
+        f"{len(found)} file(s), {len(table)} row(s): "
+        + ", ".join(f"{n} {status}" for status, n in counts.items())
+        + f"; written to {output / 'grades.csv'}, gradebook.csv "
+        "and grades.html",
+        flush=True,
+    )
     return table
 
 
@@ -481,17 +726,26 @@ def _column(row: Any) -> str:
 
 
 def gradebook(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per learner, one column per exercise (``lesson N``) with its points, and ``total``.
+    """One row per learner, one column per exercise (``lesson N``) with its points, and
+    ``total``.
 
-    An exercise's points are its stars when its check passed, else 0; a learner with no row for an
-    exercise others did gets 0 there too.
+    An exercise's points are its stars when its check passed, else 0; a learner with no
+    row for an exercise others did gets 0 there too.
     """
     graded = table.dropna(subset=["exercise"])
     if graded.empty:
-        return pd.DataFrame({"total": 0}, index=pd.Index(sorted(set(table["learner"])), name="learner"))
+        return pd.DataFrame(
+            {"total": 0}, index=pd.Index(sorted(set(table["learner"])), name="learner")
+        )
     graded = graded.assign(column=[_column(r) for r in graded.itertuples()])
-    book = graded.pivot_table(index="learner", columns="column", values="points", aggfunc="sum", fill_value=0,
-                              sort=False)
+    book = graded.pivot_table(
+        index="learner",
+        columns="column",
+        values="points",
+        aggfunc="sum",
+        fill_value=0,
+        sort=False,
+    )
     book = book.reindex(sorted(set(table["learner"])), fill_value=0).astype(int)
     book["total"] = book.sum(axis=1)
     return book
@@ -505,26 +759,43 @@ def _html(table: pd.DataFrame, book: pd.DataFrame) -> str:
     for k, row in enumerate(table.itertuples(index=False)):
         if not pd.isna(row.exercise):
             index[(row.learner, _column(row))] = (k, row.status)
-        cells = "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row)
-        rows.append(f'<tr id="r{k}" style="background:{colours.get(row.status, "#fbe8c8")}">{cells}</tr>')
+        cells = "".join(
+            f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row
+        )
+        rows.append(
+            f'<tr id="r{k}" '
+            f'style="background:{colours.get(row.status, "#fbe8c8")}">{cells}</tr>'
+        )
     exercises = [c for c in book.columns if c != "total"]
-    grid = ["<tr><th>learner</th>" + "".join(f"<th>{html.escape(c)}</th>" for c in exercises)
-            + "<th>total</th></tr>"]
+    grid = [
+        "<tr><th>learner</th>"
+        + "".join(f"<th>{html.escape(c)}</th>" for c in exercises)
+        + "<th>total</th></tr>"
+    ]
     for learner, points in book.iterrows():
         cells = []
         for c in exercises:
             k, status = index.get((learner, c), (None, "not run"))
             mark = html.escape(marks.get(status, "?"))
             link = f'<a href="#r{k}">{mark} {points[c]}</a>' if k is not None else mark
-            cells.append(f'<td style="background:{colours.get(status, "#fbe8c8")}">{link}</td>')
-        grid.append(f"<tr><th>{html.escape(str(learner))}</th>{''.join(cells)}<td>{points['total']}</td></tr>")
+            cells.append(
+                f'<td style="background:{colours.get(status, "#fbe8c8")}">{link}</td>'
+            )
+        name = html.escape(str(learner))
+        grid.append(
+            f"<tr><th>{name}</th>{''.join(cells)}<td>{points['total']}</td></tr>"
+        )
     head = "".join(f"<th>{c}</th>" for c in table.columns)
-    return ("<!doctype html><meta charset='utf-8'><title>lstm-course grades</title>"
-            "<style>body{font-family:sans-serif}td,th{padding:4px 8px;border:1px solid #ccc;text-align:left}"
-            "table{border-collapse:collapse}</style><h1>Exercise checks</h1>"
-            "<p>Points per exercise: its stars when its check passed. A cell links to its message below.</p>"
-            f"<table>{''.join(grid)}</table><h2>Every check</h2>"
-            f"<table><tr>{head}</tr>{''.join(rows)}</table>\n")
+    return (
+        "<!doctype html><meta charset='utf-8'><title>lstm-course grades</title>"
+        "<style>body{font-family:sans-serif}td,th{padding:4px 8px;border:1px solid "
+        "#ccc;text-align:left}"
+        "table{border-collapse:collapse}</style><h1>Exercise checks</h1>"
+        "<p>Points per exercise: its stars when its check passed. A cell links to "
+        "its message below.</p>"
+        f"<table>{''.join(grid)}</table><h2>Every check</h2>"
+        f"<table><tr>{head}</tr>{''.join(rows)}</table>\n"
+    )
 
 
 if __name__ == "__main__" and len(sys.argv) == 7 and sys.argv[1] == "--run-one":

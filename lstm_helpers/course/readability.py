@@ -1,4 +1,5 @@
-"""How a lesson reads, measured on its prose: sentence length, numbers per 100 words, section sizes.
+"""How a lesson reads, measured on its prose: sentence length, numbers per 100 words,
+section sizes.
 
 The course's standard for a lesson's markdown (code cells, inline code, math,
 tables and headings left out) is set beside the texts learners hold up as
@@ -52,7 +53,8 @@ LIMITS: dict[str, float] = {
     "summary_words": 150,
     "summary_numerals": 3,
 }
-"""The most a lesson may have of each figure (see the module's table for the anchors)."""
+"""The most a lesson may have of each figure (see the module's table for the
+anchors)."""
 
 LONG_SENTENCE = 40
 """A sentence of more words than this is long."""
@@ -84,7 +86,8 @@ class Section:
 
 @dataclass
 class Measure:
-    """The readability figures of one lesson (see the module docstring for how each is counted)."""
+    """The readability figures of one lesson (see the module docstring for how each is
+    counted)."""
 
     name: str
     words: int
@@ -101,15 +104,22 @@ class Measure:
 
     def row(self) -> dict[str, object]:
         """The figures as one table row."""
-        return {"lesson": self.name, "words": self.words, "mean sentence": round(self.mean_sentence, 1),
-                "over 40 words": f"{self.long_share:.0%}", "numerals / 100 words": round(self.numerals_per_100, 1),
-                "longest section": self.longest_section,
-                "summary": "none" if self.summary_words is None
-                else f"{self.summary_words} words, {self.summary_numerals} numbers"}
+        return {
+            "lesson": self.name,
+            "words": self.words,
+            "mean sentence": round(self.mean_sentence, 1),
+            "over 40 words": f"{self.long_share:.0%}",
+            "numerals / 100 words": round(self.numerals_per_100, 1),
+            "longest section": self.longest_section,
+            "summary": "none"
+            if self.summary_words is None
+            else f"{self.summary_words} words, {self.summary_numerals} numbers",
+        }
 
 
 def prose_lines(markdown: str) -> list[str]:
-    """The lines of ``markdown`` with code, math, tags and link targets removed (headings kept, tables dropped)."""
+    """The lines of ``markdown`` with code, math, tags and link targets removed
+    (headings kept, tables dropped)."""
     text = _FENCE.sub(" ", markdown)
     text = _DISPLAY_MATH.sub(" ", text)
     text = _INLINE_MATH.sub(" X ", text)  # a formula reads as one word
@@ -131,8 +141,10 @@ def _sentences(paragraph: str) -> list[list[str]]:
 
 
 def sections(cells: list[str]) -> list[Section]:
-    """The markdown cells' prose cut into sections at every heading; text before the first heading is its own."""
+    """The markdown cells' prose cut into sections at every heading; text before the
+    first heading is its own."""
     out = [Section("(before the first heading)")]
+
     def flush(paragraph: list[str]) -> None:
         if paragraph:
             out[-1].sentences.extend(_sentences(" ".join(paragraph)))
@@ -147,7 +159,8 @@ def sections(cells: list[str]) -> list[Section]:
                 flush(paragraph)
                 out.append(Section(heading.group(1).strip()))
             elif not stripped or re.match(r"([-*+]|\d+[.)])\s", stripped):
-                flush(paragraph)  # a blank line or a new list item ends the sentence before it
+                # a blank line or a new list item ends the sentence before it
+                flush(paragraph)
                 if stripped:
                     paragraph.append(re.sub(r"^([-*+]|\d+[.)])\s+", "", stripped))
             else:
@@ -169,8 +182,13 @@ def markdown_cells(path: Path) -> list[str]:
     cells = notebook.get("cells")
     if not isinstance(cells, list):
         raise ValueError(f"{path}: a notebook needs a list of cells")
-    return ["".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
-            for c in cells if c.get("cell_type") == "markdown"]
+    return [
+        "".join(c["source"])
+        if isinstance(c.get("source"), list)
+        else str(c.get("source", ""))
+        for c in cells
+        if c.get("cell_type") == "markdown"
+    ]
 
 
 def measure_cells(cells: list[str], name: str = "lesson") -> Measure:
@@ -187,12 +205,18 @@ def measure_cells(cells: list[str], name: str = "lesson") -> Measure:
     summary_words = [w for s in summary.sentences for w in s] if summary else None
     opening = " ".join(prose_lines(cells[0])).lower() if cells else ""
     return Measure(
-        name=name, words=len(words), sentences=len(sentences), mean_sentence=len(words) / len(sentences),
-        long_share=len(long) / len(sentences), numerals_per_100=100 * _numerals(words) / len(words),
-        longest_section=longest.words, longest_heading=longest.heading,
+        name=name,
+        words=len(words),
+        sentences=len(sentences),
+        mean_sentence=len(words) / len(sentences),
+        long_share=len(long) / len(sentences),
+        numerals_per_100=100 * _numerals(words) / len(words),
+        longest_section=longest.words,
+        longest_heading=longest.heading,
         summary_words=None if summary_words is None else len(summary_words),
         summary_numerals=None if summary_words is None else _numerals(summary_words),
-        opens_with_goals=("you will learn" in opening or "you'll learn" in opening) and "minutes" in opening,
+        opens_with_goals=("you will learn" in opening or "you'll learn" in opening)
+        and "minutes" in opening,
         long_examples=[" ".join(s) for s in long[:3]],
     )
 
@@ -204,35 +228,64 @@ def measure(path: Path | str) -> Measure:
 
 
 def problems(m: Measure, limits: dict[str, float] | None = None) -> list[str]:
-    """Each limit of :data:`LIMITS` that ``m`` breaks, as a sentence naming the figure; empty if none."""
+    """Each limit of :data:`LIMITS` that ``m`` breaks, as a sentence naming the figure;
+    empty if none."""
     limits = LIMITS if limits is None else limits
     out = []
     if m.mean_sentence > limits["mean_sentence"]:
-        out.append(f"mean sentence {m.mean_sentence:.1f} words (limit {limits['mean_sentence']:g})")
+        out.append(
+            f"mean sentence {m.mean_sentence:.1f} words (limit "
+            f"{limits['mean_sentence']:g})"
+        )
     if m.long_share > limits["long_share"]:
-        out.append(f"{m.long_share:.0%} of sentences over {LONG_SENTENCE} words (limit {limits['long_share']:.0%}), "
-                   f"e.g. {m.long_examples[0][:80]!r}...")
+        out.append(
+            f"{m.long_share:.0%} of sentences over {LONG_SENTENCE} "
+            f"words (limit {limits['long_share']:.0%}), "
+            f"e.g. {m.long_examples[0][:80]!r}..."
+        )
     if m.numerals_per_100 > limits["numerals_per_100"]:
-        out.append(f"{m.numerals_per_100:.1f} numerals per 100 words (limit {limits['numerals_per_100']:g})")
+        out.append(
+            f"{m.numerals_per_100:.1f} numerals per 100 words "
+            f"(limit {limits['numerals_per_100']:g})"
+        )
     if m.longest_section > limits["longest_section"]:
-        out.append(f"section {m.longest_heading!r} has {m.longest_section} words (limit {limits['longest_section']:g})")
+        out.append(
+            f"section {m.longest_heading!r} has "
+            f"{m.longest_section} words (limit "
+            f"{limits['longest_section']:g})"
+        )
     if m.words > limits["words"]:
         out.append(f"{m.words} words (limit {limits['words']:g})")
     if m.summary_words is None:
         out.append("no closing section with 'Summary' in its heading")
     else:
         if m.summary_words > limits["summary_words"]:
-            out.append(f"summary of {m.summary_words} words (limit {limits['summary_words']:g})")
-        if m.summary_numerals is not None and m.summary_numerals > limits["summary_numerals"]:
-            out.append(f"summary with {m.summary_numerals} numbers (limit {limits['summary_numerals']:g})")
+            out.append(
+                f"summary of {m.summary_words} words (limit "
+                f"{limits['summary_words']:g})"
+            )
+        if (
+            m.summary_numerals is not None
+            and m.summary_numerals > limits["summary_numerals"]
+        ):
+            out.append(
+                f"summary with {m.summary_numerals} numbers (limit "
+                f"{limits['summary_numerals']:g})"
+            )
     if not m.opens_with_goals:
-        out.append("the first cell does not say what you will learn and how many minutes it takes")
+        out.append(
+            "the first cell does not say what you will learn and "
+            "how many minutes it takes"
+        )
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the figures of the notebooks given, and the limits each breaks."""
-    parser = argparse.ArgumentParser(prog="python -m lstm_helpers.course.readability", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m lstm_helpers.course.readability",
+        description=__doc__.split("\n")[0],
+    )
     parser.add_argument("notebooks", nargs="+", type=Path)
     args = parser.parse_args(argv)
     import pandas as pd

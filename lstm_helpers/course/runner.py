@@ -45,12 +45,15 @@ class LessonRun:
     status: str  # "ok", "FAILED" or "not run"
     seconds: float
     detail: str = ""
-    models: dict[str, int] = field(default_factory=lambda: {"published": 0, "cache": 0, "trained": 0})
+    models: dict[str, int] = field(
+        default_factory=lambda: {"published": 0, "cache": 0, "trained": 0}
+    )
     source_digest: str = ""
 
 
 def lesson_notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The lessons ``NN_name.ipynb`` of ``folder``, in the order of their two-digit prefix."""
+    """The lessons ``NN_name.ipynb`` of ``folder``, in the order of their two-digit
+    prefix."""
     found = [p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file()]
     return sorted(found, key=lambda p: p.name)
 
@@ -66,7 +69,9 @@ def select(notebooks: list[Path], only: list[str] | None) -> list[Path]:
     if not only:
         return notebooks
     wanted = [o.zfill(2) for o in only]
-    missing = [w for w in wanted if not any(p.name.startswith(w + "_") for p in notebooks)]
+    missing = [
+        w for w in wanted if not any(p.name.startswith(w + "_") for p in notebooks)
+    ]
     if missing:
         names = ", ".join(p.name for p in notebooks)
         raise ValueError(f"no lesson numbered {', '.join(missing)} (lessons: {names})")
@@ -74,7 +79,8 @@ def select(notebooks: list[Path], only: list[str] | None) -> list[Path]:
 
 
 def parse_param(text: str) -> tuple[str, Any]:
-    """Parse ``NAME=VALUE`` from the command line; VALUE is a Python literal or else a string."""
+    """Parse ``NAME=VALUE`` from the command line; VALUE is a Python literal or else a
+    string."""
     if "=" not in text:
         raise ValueError(f"parameter {text!r} is not NAME=VALUE")
     name, raw = text.split("=", 1)
@@ -93,20 +99,31 @@ def notebook_parameters(path: Path) -> set[str]:
 
 
 def source_digest(path: Path) -> str:
-    """SHA-256 of a notebook's cell types and sources, not its outputs: which version of a lesson ran."""
+    """SHA-256 of a notebook's cell types and sources, not its outputs: which version of
+    a lesson ran."""
     doc = json.loads(Path(path).read_text())
-    cells = [(c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
-             for c in doc["cells"] if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    cells = [
+        (
+            c["cell_type"],
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
+        )
+        for c in doc["cells"]
+        if "injected-parameters" not in c.get("metadata", {}).get("tags", [])
+    ]
     return hashlib.sha256(json.dumps(cells).encode()).hexdigest()[:16]
 
 
 def kernel_name() -> str:
-    """The course kernel if it is registered, else the default ``python3`` of this environment."""
+    """The course kernel if it is registered, else the default ``python3`` of this
+    environment."""
     from jupyter_client.kernelspec import KernelSpecManager
 
     if KERNEL_NAME in KernelSpecManager().find_kernel_specs():
         return KERNEL_NAME
-    print(f"note: kernel {KERNEL_NAME!r} is not registered (make setup does it); using python3")
+    print(
+        f"note: kernel {KERNEL_NAME!r} is not registered (make "
+        "setup does it); using python3"
+    )
     return "python3"
 
 
@@ -114,10 +131,13 @@ def _failure_detail(err: Exception) -> str:
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(err, PapermillExecutionError):
-        source = err.source if isinstance(err.source, str) else "".join(err.source or [])
+        source = (
+            err.source if isinstance(err.source, str) else "".join(err.source or [])
+        )
         first = next((line for line in source.splitlines() if line.strip()), "")
         return (
-            f"cell {err.cell_index} of the executed notebook (execution count {err.exec_count}, "
+            f"cell {err.cell_index} of the executed notebook (execution count "
+            f"{err.exec_count}, "
             f"starting {first[:60]!r}): {err.ename}: {err.evalue}"
         )
     return f"{type(err).__name__}: {err}"
@@ -125,7 +145,8 @@ def _failure_detail(err: Exception) -> str:
 
 @contextmanager
 def environment(**values: str | None) -> Iterator[None]:
-    """Set environment variables (None: unset) for the kernels started inside; restore them afterwards."""
+    """Set environment variables (None: unset) for the kernels started inside; restore
+    them afterwards."""
     previous = {k: os.environ.get(k) for k in values}
     try:
         for k, v in values.items():
@@ -138,7 +159,8 @@ def environment(**values: str | None) -> Iterator[None]:
 
 @contextmanager
 def echo_progress(path: Path, prefix: str = "    ") -> Iterator[None]:
-    """Print the lines appended to ``path`` while the block runs (a notebook's model progress)."""
+    """Print the lines appended to ``path`` while the block runs (a notebook's model
+    progress)."""
     stop = threading.Event()
 
     def follow() -> None:
@@ -166,7 +188,8 @@ def echo_progress(path: Path, prefix: str = "    ") -> Iterator[None]:
 
 
 def _kernel_config() -> dict[str, Any]:
-    """Kernels talk to the runner over local IPC sockets (no 'running over TCP' warning); TCP on Windows."""
+    """Kernels talk to the runner over local IPC sockets (no 'running over TCP'
+    warning); TCP on Windows."""
     if os.name == "nt":
         return {}
     from traitlets.config import Config
@@ -224,15 +247,33 @@ def run_lessons(
         print(f"[{k}/{len(notebooks)}] {nb.name} ({profile}; {shown}) ...", flush=True)
         for stale in (final, failed_copy):
             stale.unlink(missing_ok=True)
-        work, progress, lesson_keys = partial / nb.name, partial / f"{nb.stem}.progress", partial / f"{nb.stem}.keys"
+        work, progress, lesson_keys = (
+            partial / nb.name,
+            partial / f"{nb.stem}.progress",
+            partial / f"{nb.stem}.keys",
+        )
         row = LessonRun(nb.name, "ok", 0.0, source_digest=source_digest(nb))
         start = time.perf_counter()
         try:
-            with environment(**{PROFILE_ENV: profile, PROGRESS_ENV: str(progress), KEYS_ENV: str(lesson_keys)}), \
-                    echo_progress(progress):
+            with (
+                environment(
+                    **{
+                        PROFILE_ENV: profile,
+                        PROGRESS_ENV: str(progress),
+                        KEYS_ENV: str(lesson_keys),
+                    }
+                ),
+                echo_progress(progress),
+            ):
                 papermill.execute_notebook(
-                    str(nb), str(work), parameters=inject, kernel_name=kernel, cwd=str(output),
-                    progress_bar=sys.stderr.isatty(), log_output=False, **_kernel_config(),
+                    str(nb),
+                    str(work),
+                    parameters=inject,
+                    kernel_name=kernel,
+                    cwd=str(output),
+                    progress_bar=sys.stderr.isatty(),
+                    log_output=False,
+                    **_kernel_config(),
                 )
         except Exception as err:  # any failure stops the run and is reported
             row.status, row.detail = "FAILED", _failure_detail(err)
@@ -257,26 +298,65 @@ def run_lessons(
     return rows
 
 
-def write_summary(rows: list[LessonRun], output: Path, profile: str, parameters: dict[str, Any]) -> Path:
-    """Print the table of notebook, status, seconds and models, and save it as ``run_summary.csv``."""
+def write_summary(
+    rows: list[LessonRun], output: Path, profile: str, parameters: dict[str, Any]
+) -> Path:
+    """Print the table of notebook, status, seconds and models, and save it as
+    ``run_summary.csv``."""
     width = max([len(r.notebook) for r in rows] + [8])
     print()
-    print(f"{'notebook':<{width}}  {'status':<7}  {'seconds':>8}  {'published':>9}  {'cached':>6}  {'trained':>7}")
+    print(
+        f"{'notebook':<{width}}  {'status':<7}  {'seconds':>8} "
+        f" {'published':>9}  {'cached':>6}  {'trained':>7}"
+    )
     for r in rows:
         m = r.models
-        print(f"{r.notebook:<{width}}  {r.status:<7}  {r.seconds:>8.1f}  {m['published']:>9}  {m['cache']:>6}  "
-              f"{m['trained']:>7}")
-    total = {s: sum(r.models[s] for r in rows) for s in ("published", "cache", "trained")}
-    print(f"{'total':<{width}}  {'':<7}  {sum(r.seconds for r in rows):>8.1f}  {total['published']:>9}  "
-          f"{total['cache']:>6}  {total['trained']:>7}")
+        print(
+            f"{r.notebook:<{width}}  {r.status:<7}  "
+            f"{r.seconds:>8.1f}  {m['published']:>9}  "
+            f"{m['cache']:>6}  "
+            f"{m['trained']:>7}"
+        )
+    total = {
+        s: sum(r.models[s] for r in rows) for s in ("published", "cache", "trained")
+    }
+    print(
+        f"{'total':<{width}}  {'':<7}  "
+        f"{sum(r.seconds for r in rows):>8.1f}  "
+        f"{total['published']:>9}  "
+        f"{total['cache']:>6}  {total['trained']:>7}"
+    )
     path = output / SUMMARY_NAME
     with path.open("w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["notebook", "status", "seconds", "profile", "parameters", "published", "cached",
-                         "trained", "source_digest", "detail"])
+        writer.writerow(
+            [
+                "notebook",
+                "status",
+                "seconds",
+                "profile",
+                "parameters",
+                "published",
+                "cached",
+                "trained",
+                "source_digest",
+                "detail",
+            ]
+        )
         for r in rows:
-            writer.writerow([r.notebook, r.status, f"{r.seconds:.1f}", profile, json.dumps(parameters),
-                             r.models["published"], r.models["cache"], r.models["trained"], r.source_digest,
-                             r.detail])
+            writer.writerow(
+                [
+                    r.notebook,
+                    r.status,
+                    f"{r.seconds:.1f}",
+                    profile,
+                    json.dumps(parameters),
+                    r.models["published"],
+                    r.models["cache"],
+                    r.models["trained"],
+                    r.source_digest,
+                    r.detail,
+                ]
+            )
     print(f"summary saved to {path}")
     return path

@@ -1,4 +1,5 @@
-"""Which days train and which days test: the report's split, or one chosen from the data.
+"""Which days train and which days test: the report's split, or one chosen from the
+data.
 
 The report trains on 2006-2016 and tests on 2017. Its rule, said generally, is
 "test on the last full calendar year of the data, train on everything before
@@ -23,7 +24,8 @@ MIN_TRAIN_DAYS = 250
 
 @dataclass(frozen=True)
 class Split:
-    """A chronological split, each bound a year (``"2016"``) or a day (``"2016-06-30"``), inclusive.
+    """A chronological split, each bound a year (``"2016"``) or a day
+    (``"2016-06-30"``), inclusive.
 
     Attributes
     ----------
@@ -41,8 +43,12 @@ class Split:
     how: str = "given"
 
     def describe(self) -> str:
-        """One line for a lesson: ``train ..2016, test 2017..2017 (the last full calendar year in the data)``."""
-        return f"train ..{self.train_end}, test {self.test_start}..{self.test_end} ({self.how})"
+        """One line for a lesson: ``train ..2016, test 2017..2017 (the last full
+        calendar year in the data)``."""
+        return (
+            f"train ..{self.train_end}, test "
+            f"{self.test_start}..{self.test_end} ({self.how})"
+        )
 
     @property
     def test_year(self) -> int:
@@ -51,21 +57,29 @@ class Split:
 
     @property
     def train_year(self) -> int:
-        """The calendar year training ends in (where early stopping takes its validation slice)."""
+        """The calendar year training ends in (where early stopping takes its validation
+        slice)."""
         return pd.Timestamp(_last_day(self.train_end)).year
 
     def is_report(self) -> bool:
-        """True for the report's own split (train ..2016, test 2017), where its numbers can be compared."""
+        """True for the report's own split (train ..2016, test 2017), where its numbers
+        can be compared."""
         return self.windows() == REPORT_SPLIT.windows()
 
     def windows(self) -> dict[str, str]:
-        """The keyword arguments of :func:`lstm_helpers.data.windows.report_windows` and ``variant_windows``."""
-        return {"train_end": self.train_end, "test_start": self.test_start, "test_end": self.test_end}
+        """The keyword arguments of :func:`lstm_helpers.data.windows.report_windows` and
+        ``variant_windows``."""
+        return {
+            "train_end": self.train_end,
+            "test_start": self.test_start,
+            "test_end": self.test_end,
+        }
 
 
 REPORT_SPLIT = Split("2016", "2017", "2017", how="the report's split")
-"""The report's split: train on everything to 2016, test on 2017. The one place these years are written;
-every default of the package that means "the report's split" reads it from here."""
+"""The report's split: train on everything to 2016, test on 2017. The one place these
+years are written; every default of the package that means "the report's split" reads it
+from here."""
 
 
 def full_years(index: pd.DatetimeIndex) -> list[int]:
@@ -73,13 +87,16 @@ def full_years(index: pd.DatetimeIndex) -> list[int]:
     years = []
     for year in sorted(set(index.year)):
         days = index[index.year == year]
-        if days.min() <= pd.Timestamp(f"{year}-01-07") and days.max() >= pd.Timestamp(f"{year}-12-17"):
+        if days.min() <= pd.Timestamp(f"{year}-01-07") and days.max() >= pd.Timestamp(
+            f"{year}-12-17"
+        ):
             years.append(year)
     return years
 
 
 def _before(period: str) -> str:
-    """The period just before ``period``: the previous year for a year, the previous day for a day."""
+    """The period just before ``period``: the previous year for a year, the previous day
+    for a day."""
     if len(period) == 4 and period.isdigit():
         return str(int(period) - 1)
     return str((pd.Timestamp(period) - pd.Timedelta(days=1)).date())
@@ -128,10 +145,18 @@ def choose_split(
     if test_start is None:
         common = set.intersection(*(set(full_years(f.index)) for f in frames.values()))
         if not common:
-            spans = "; ".join(f"{t} {f.index.min().date()}..{f.index.max().date()}" for t, f in frames.items())
-            raise ValueError(f"no calendar year is fully covered by every ticker ({spans}); give test_start")
+            spans = "; ".join(
+                f"{t} {f.index.min().date()}..{f.index.max().date()}"
+                for t, f in frames.items()
+            )
+            raise ValueError(
+                "no calendar year is fully covered by every ticker "
+                f"({spans}); give test_start"
+            )
         test_start = str(max(common))
-        how = "the last full calendar year in the data, everything before it for training"
+        how = (
+            "the last full calendar year in the data, everything before it for training"
+        )
     test_end = test_end or test_start
     train_end = train_end or _before(test_start)
     split = Split(train_end, test_start, test_end, how)
@@ -140,23 +165,33 @@ def choose_split(
     for ticker, frame in frames.items():
         index = frame.index
         train_days = int((index <= pd.Timestamp(_last_day(train_end))).sum())
-        test_days = int(((index >= pd.Timestamp(test_start)) & (index <= pd.Timestamp(_last_day(test_end)))).sum())
+        test_days = int(
+            (
+                (index >= pd.Timestamp(test_start))
+                & (index <= pd.Timestamp(_last_day(test_end)))
+            ).sum()
+        )
         span = f"{ticker} has data {index.min().date()}..{index.max().date()}"
         if pd.Timestamp(_last_day(train_end)) >= pd.Timestamp(test_start):
             raise ValueError(f"split {split.describe()}: training and test overlap")
         if test_days == 0:
-            raise ValueError(f"split {split.describe()}: {span}, so its test period is empty")
+            raise ValueError(
+                f"split {split.describe()}: {span}, so its test period is empty"
+            )
         if train_days < window + min_train_days:
             raise ValueError(
-                f"split {split.describe()}: {span}, so only {train_days} training days; "
-                f"the lessons need at least {window + min_train_days} (a {window}-day window "
+                f"split {split.describe()}: {span}, so only {train_days} training "
+                "days; "
+                f"the lessons need at least {window + min_train_days} (a {window}-day "
+                "window "
                 f"plus {min_train_days} days to learn from)"
             )
     return split
 
 
 def _last_day(period: str) -> str:
-    """The last day a period (a year ``YYYY``, a month ``YYYY-MM`` or a day) includes."""
+    """The last day a period (a year ``YYYY``, a month ``YYYY-MM`` or a day)
+    includes."""
     if len(period) == 4 and period.isdigit():
         return f"{period}-12-31"
     if len(period) == 7:
@@ -184,7 +219,8 @@ def range_table(
     target : str, default "High"
         The column to look at.
     train_end, test_start, test_end : str
-        The split, as in :func:`lstm_helpers.data.windows.report_windows` (``**split.windows()``).
+        The split, as in :func:`lstm_helpers.data.windows.report_windows`
+        (``**split.windows()``).
 
     Returns
     -------

@@ -38,13 +38,15 @@ TARGETS: tuple[str, ...] = ("High", "Close", "Adj Close", "Open", "Low")
 """Columns a lesson may forecast (the report's is ``High``)."""
 
 FORMATS = (
-    "accepted formats: DJIA 30 (Date,Open,High,Low,Close,Volume,Name) and Yahoo Finance "
+    "accepted formats: DJIA 30 (Date,Open,High,Low,Close,Volume,Name) and Yahoo "
+    "Finance "
     "(Date,Open,High,Low,Close,Adj Close,Volume), headers in any case"
 )
 
 
 def canonical_column(name: str) -> str:
-    """The column a header means, whatever its case and spacing: ``adj_close`` -> ``Adj Close``."""
+    """The column a header means, whatever its case and spacing: ``adj_close`` -> ``Adj
+    Close``."""
     key = "".join(ch for ch in str(name).lower() if ch.isalnum())
     for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
         if key == column.lower().replace(" ", ""):
@@ -113,20 +115,37 @@ def load_prices(path: str | Path, target: str = "High") -> pd.DataFrame:
     except pd.errors.EmptyDataError as err:
         raise _fail(path, "the file is empty") from err
     except (UnicodeDecodeError, pd.errors.ParserError) as err:
-        raise _fail(path, f"is not a readable CSV file ({type(err).__name__}: {err})") from err
+        raise _fail(
+            path, f"is not a readable CSV file ({type(err).__name__}: {err})"
+        ) from err
 
     found = [str(c).strip() for c in raw.columns]
     raw.columns = [canonical_column(c) for c in raw.columns]
     doubled = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
     if doubled:
-        raise _fail(path, f"column(s) {', '.join(doubled)} appear more than once ({','.join(found)})")
+        raise _fail(
+            path,
+            f"column(s) {', '.join(doubled)} appear more than once ({','.join(found)})",
+        )
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
-        raise _fail(path, f"missing column(s) {', '.join(missing)} (found {','.join(found)}); {FORMATS}")
+        raise _fail(
+            path,
+            f"missing column(s) {', '.join(missing)} (found "
+            f"{','.join(found)}); {FORMATS}",
+        )
     if target not in TARGETS:
-        raise _fail(path, f"cannot forecast {target!r}: the target must be one of {', '.join(TARGETS)}")
+        raise _fail(
+            path,
+            f"cannot forecast {target!r}: the target must be one "
+            f"of {', '.join(TARGETS)}",
+        )
     if target not in raw.columns:
-        raise _fail(path, f"has no {target!r} column to forecast (found {','.join(found)}); {FORMATS}")
+        raise _fail(
+            path,
+            f"has no {target!r} column to forecast (found "
+            f"{','.join(found)}); {FORMATS}",
+        )
     if raw.empty:
         raise _fail(path, "has a header but no data rows")
 
@@ -136,7 +155,8 @@ def load_prices(path: str | Path, target: str = "High") -> pd.DataFrame:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise _fail(
             path,
-            f"line {_line(i)}: Date {raw['Date'].iloc[i]!r} is not a date in YYYY-MM-DD form "
+            f"line {_line(i)}: Date {raw['Date'].iloc[i]!r} is not a date in "
+            "YYYY-MM-DD form "
             f"({int(bad.sum())} bad date(s) in all)",
         )
     dup = dates.duplicated(keep=False)
@@ -146,7 +166,11 @@ def load_prices(path: str | Path, target: str = "High") -> pd.DataFrame:
         raise _fail(path, f"duplicate date {first.date()} on lines {lines}")
 
     frame = pd.DataFrame(index=pd.DatetimeIndex(dates, name="Date"))
-    numeric = [*PRICE_COLUMNS, *(["Adj Close"] if "Adj Close" in raw.columns else []), "Volume"]
+    numeric = [
+        *PRICE_COLUMNS,
+        *(["Adj Close"] if "Adj Close" in raw.columns else []),
+        "Volume",
+    ]
     for col in numeric:
         text = raw[col]
         values = pd.to_numeric(text, errors="coerce")
@@ -155,18 +179,22 @@ def load_prices(path: str | Path, target: str = "High") -> pd.DataFrame:
             i = int(np.flatnonzero(nonnum.to_numpy())[0])
             raise _fail(
                 path,
-                f"line {_line(i)} ({dates.iloc[i].date()}): {col} {text.iloc[i]!r} is not a number",
+                f"line {_line(i)} ({dates.iloc[i].date()}): {col} {text.iloc[i]!r} is "
+                "not a number",
             )
         negative = values.notna() & (values < 0)
         if negative.any():
             i = int(np.flatnonzero(negative.to_numpy())[0])
             raise _fail(
-                path, f"line {_line(i)} ({dates.iloc[i].date()}): {col} {values.iloc[i]} is negative"
+                path,
+                f"line {_line(i)} ({dates.iloc[i].date()}): {col} "
+                f"{values.iloc[i]} is negative",
             )
         if col != "Volume":
             zero = (values == 0).to_numpy()
             if zero.any():
-                # A traded stock has no price of exactly 0: the source wrote 0 for "unknown".
+                # A traded stock has no price of exactly 0: the source wrote 0 for
+                # "unknown".
                 shown = ", ".join(str(d.date()) for d in dates[zero][:5])
                 warnings.warn(
                     f"{path.name}: {col} is 0.0 on {shown}; a price cannot be zero, "
@@ -179,7 +207,10 @@ def load_prices(path: str | Path, target: str = "High") -> pd.DataFrame:
 
     names = raw["Name"].dropna().str.strip().unique() if "Name" in raw.columns else []
     if len(names) > 1:
-        raise _fail(path, f"Name column holds several tickers ({', '.join(map(str, names[:5]))})")
+        raise _fail(
+            path,
+            f"Name column holds several tickers ({', '.join(map(str, names[:5]))})",
+        )
     frame["Name"] = names[0] if len(names) else path.stem.split("_")[0].upper()
 
     if not frame.index.is_monotonic_increasing:
@@ -209,5 +240,6 @@ def load_prices(path: str | Path, target: str = "High") -> pd.DataFrame:
 
 
 def file_md5(path: str | Path) -> str:
-    """Hex MD5 of a file, as ``md5sum`` prints it (the tests check the bundled data against ``data/MD5SUMS``)."""
+    """Hex MD5 of a file, as ``md5sum`` prints it (the tests check the bundled data
+    against ``data/MD5SUMS``)."""
     return hashlib.md5(Path(path).read_bytes()).hexdigest()

@@ -45,26 +45,36 @@ def ticker_path(ticker: str, data_dir: str | Path | None = None) -> Path:
         raise FileNotFoundError(f"{folder}: no such data folder")
     sym = ticker.strip().upper()
     matches = sorted(
-        p for p in folder.glob("*.csv") if p.stem.upper() == sym or p.stem.upper().startswith(sym + "_")
+        p
+        for p in folder.glob("*.csv")
+        if p.stem.upper() == sym or p.stem.upper().startswith(sym + "_")
     )
     if not matches:
         have = ", ".join(available_tickers(folder)) or "none"
-        raise FileNotFoundError(f"{folder}: no price file for ticker {sym!r} (tickers here: {have})")
+        raise FileNotFoundError(
+            f"{folder}: no price file for ticker {sym!r} (tickers here: {have})"
+        )
     if len(matches) > 1:
-        raise ValueError(f"{folder}: several files for ticker {sym!r}: {[p.name for p in matches]}")
+        raise ValueError(
+            f"{folder}: several files for ticker {sym!r}: {[p.name for p in matches]}"
+        )
     return matches[0]
 
 
 def available_tickers(data_dir: str | Path | None = None) -> list[str]:
-    """List the tickers that have a price file in ``data_dir`` (default: bundled ``data/``)."""
+    """List the tickers that have a price file in ``data_dir`` (default: bundled
+    ``data/``)."""
     folder = Path(data_dir) if data_dir is not None else DATA_DIR
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: no such data folder")
     return sorted({p.stem.split("_")[0].upper() for p in folder.glob("*.csv")})
 
 
-def load_ticker(ticker: str, data_dir: str | Path | None = None, target: str = "High") -> pd.DataFrame:
-    """Load one ticker's prices by name: :func:`ticker_path` then :func:`load_prices`."""
+def load_ticker(
+    ticker: str, data_dir: str | Path | None = None, target: str = "High"
+) -> pd.DataFrame:
+    """Load one ticker's prices by name: :func:`ticker_path` then
+    :func:`load_prices`."""
     return load_prices(ticker_path(ticker, data_dir), target=target)
 
 
@@ -114,9 +124,14 @@ def load_tickers(
         frame = frames[ticker.upper()]
         no_target = frame.index[frame[target].isna()]
         if len(no_target):
-            shown = ", ".join(str(d.date()) for d in no_target[:5]) + (" ..." if len(no_target) > 5 else "")
-            print(f"{ticker.upper()}: left out {len(no_target)} day(s) with no {target} value ({shown}): "
-                  "no forecaster trains on them or is scored on them")
+            shown = ", ".join(str(d.date()) for d in no_target[:5]) + (
+                " ..." if len(no_target) > 5 else ""
+            )
+            print(
+                f"{ticker.upper()}: left out {len(no_target)} day(s) "
+                f"with no {target} value ({shown}): "
+                "no forecaster trains on them or is scored on them"
+            )
             frames[ticker.upper()] = frame.drop(index=no_target)
     return frames
 

@@ -46,11 +46,15 @@ def sliding_windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.nda
     """
     values = np.asarray(values)
     if values.ndim != 1:
-        raise ValueError(f"sliding_windows needs a 1-D series, got shape {values.shape}")
+        raise ValueError(
+            f"sliding_windows needs a 1-D series, got shape {values.shape}"
+        )
     if window < 1:
         raise ValueError(f"window must be at least 1, got {window}")
     if len(values) <= window:
-        raise ValueError(f"series of {len(values)} values is too short for {window}-day windows")
+        raise ValueError(
+            f"series of {len(values)} values is too short for {window}-day windows"
+        )
     view = np.lib.stride_tricks.sliding_window_view(values, window)[:-1]
     return view[..., None].copy(), values[window:].copy()
 
@@ -92,9 +96,9 @@ class WindowedData:
         For ``log_return`` and ``relative``: the training standard deviation
         that model outputs are multiplied by.
     reference : ndarray, optional
-        For ``close_relative`` and ``rule_relative`` (:mod:`lstm_helpers.lessons.ohlc_windows`):
-        what each test day's output is relative to, the previous day's Close
-        or the Close-based rule's forecast.
+        For ``close_relative`` and ``rule_relative``
+        (:mod:`lstm_helpers.lessons.ohlc_windows`): what each test day's output is
+        relative to, the previous day's Close or the Close-based rule's forecast.
     """
 
     X_train: np.ndarray
@@ -126,15 +130,19 @@ class WindowedData:
         """
         outputs = np.asarray(outputs, dtype=float).ravel()
         if len(outputs) != len(self.test_previous):
-            raise ValueError(f"{len(outputs)} outputs for {len(self.test_previous)} test days")
+            raise ValueError(
+                f"{len(outputs)} outputs for {len(self.test_previous)} test days"
+            )
         if self.transform == "level":
             return self.inverse(outputs)
         if self.transform == "log_return":
             return self.test_previous * np.exp(outputs * self.scale)
         if self.transform == "relative":
             return self.test_previous * (1.0 + outputs * self.scale)
-        if self.transform in ("close_relative", "rule_relative"):  # lstm_helpers.lessons.ohlc_windows
-            return self.reference * (1.0 + outputs * self.scale)  # the previous Close, or the rule's forecast
+        # lstm_helpers.lessons.ohlc_windows
+        if self.transform in ("close_relative", "rule_relative"):
+            # the previous Close, or the rule's forecast
+            return self.reference * (1.0 + outputs * self.scale)
         raise ValueError(f"unknown transform {self.transform!r}")
 
 
@@ -145,7 +153,8 @@ def report_windows(
     test_end: str | None = REPORT_SPLIT.test_end,
     window: int = 60,
 ) -> WindowedData:
-    """Scale one price series and cut it into train and test windows, as the report does.
+    """Scale one price series and cut it into train and test windows, as the report
+    does.
 
     Parameters
     ----------
@@ -174,16 +183,22 @@ def report_windows(
         Nothing is filled in.
     """
     if not isinstance(series, pd.Series):
-        raise ValueError(f"report_windows needs a pandas Series, got {type(series).__name__}")
+        raise ValueError(
+            f"report_windows needs a pandas Series, got {type(series).__name__}"
+        )
     series = series.loc[:test_end] if test_end is not None else series
     train = series.loc[:train_end]
     test_mask = series.index >= pd.Timestamp(test_start)
     if train.empty or not test_mask.any():
         raise ValueError(
-            f"{series.name}: split ..{train_end} / {test_start}..{test_end} leaves an empty part"
+            f"{series.name}: split ..{train_end} / {test_start}..{test_end} leaves an "
+            "empty part"
         )
     if len(train) <= window:
-        raise ValueError(f"{series.name}: {len(train)} training days is too few for {window}-day windows")
+        raise ValueError(
+            f"{series.name}: {len(train)} training days is too few "
+            f"for {window}-day windows"
+        )
 
     scaler = MinMaxScaler(feature_range=(0, 1))
     scaler.fit(train.dropna().to_numpy().reshape(-1, 1))
@@ -198,7 +213,8 @@ def report_windows(
     if dropped:
         shown = ", ".join(str(d.date()) for d in dropped[:3])
         warnings.warn(
-            f"{series.name}: {len(dropped)} sample(s) dropped because the day or its {window}-day "
+            f"{series.name}: {len(dropped)} sample(s) dropped because the day or its "
+            f"{window}-day "
             f"window has a missing value (first: {shown}); nothing was filled in",
             DataWarning,
             stacklevel=2,
@@ -232,7 +248,8 @@ def variant_windows(
     test_end: str | None = REPORT_SPLIT.test_end,
     window: int = 60,
 ) -> WindowedData:
-    """Windows for the same forecast, with another thing for the model to see and predict.
+    """Windows for the same forecast, with another thing for the model to see and
+    predict.
 
     Parameters
     ----------
@@ -257,28 +274,37 @@ def variant_windows(
         outputs into price forecasts. The MinMax scaler is kept but unused.
     """
     if transform not in TRANSFORMS:
-        raise ValueError(f"transform must be one of {', '.join(TRANSFORMS)}, got {transform!r}")
+        raise ValueError(
+            f"transform must be one of {', '.join(TRANSFORMS)}, got {transform!r}"
+        )
     base = report_windows(series, train_end, test_start, test_end, window)
     if transform == "level":
         return base
     if series.isna().any():
-        raise ValueError(f"{series.name}: variant_windows needs a series without missing values")
+        raise ValueError(
+            f"{series.name}: variant_windows needs a series without missing values"
+        )
     series = series.loc[:test_end] if test_end is not None else series
     raw = series.to_numpy(dtype=float)
     if transform == "log_return":
         steps = np.diff(np.log(raw))  # steps[k] = log(x[k+1] / x[k])
-        X, y = sliding_windows(steps, window)  # y[k] = steps[k + window] -> target day k + window + 1
+        # y[k] = steps[k + window] -> target day k + window + 1
+        X, y = sliding_windows(steps, window)
         target_dates = series.index[window + 1 :]
     else:
-        X, _ = sliding_windows(raw, window)  # X[k] = raw[k : k + window], target day k + window
+        # X[k] = raw[k : k + window], target day k + window
+        X, _ = sliding_windows(raw, window)
         last = X[:, -1:, :]
         y = raw[window:] / last[:, 0, 0] - 1.0
         X = X / last - 1.0
         target_dates = series.index[window:]
     is_train = np.asarray(target_dates <= base.train_dates.max())
     is_test = np.asarray(target_dates >= pd.Timestamp(test_start))
-    if not target_dates[is_test].equals(base.test_dates):  # the same days as the report's windows
-        raise ValueError(f"{series.name}: {transform} windows do not cover the same test days")
+    # the same days as the report's windows
+    if not target_dates[is_test].equals(base.test_dates):
+        raise ValueError(
+            f"{series.name}: {transform} windows do not cover the same test days"
+        )
     scale = float(np.std(y[is_train]))
     return WindowedData(
         X_train=X[is_train] / scale,

@@ -47,7 +47,10 @@ def _check_series(series: pd.Series, name: str = "series") -> pd.Series:
         is not in increasing order (the forecasts rely on row order being time order).
     """
     if not isinstance(series, pd.Series):
-        raise TypeError(f"{name} must be a pandas Series indexed by date, got {type(series).__name__}")
+        raise TypeError(
+            f"{name} must be a pandas Series indexed by date, got "
+            f"{type(series).__name__}"
+        )
     if series.empty:
         raise ValueError(f"{name} is empty: there is nothing to forecast")
     try:
@@ -60,11 +63,14 @@ def _check_series(series: pd.Series, name: str = "series") -> pd.Series:
     if bad.any():
         first = values.index[int(np.flatnonzero(bad)[0])]
         raise ValueError(
-            f"{name} has {int(bad.sum())} NaN or infinite value(s), the first at {first}; "
+            f"{name} has {int(bad.sum())} NaN or infinite value(s), the first at "
+            f"{first}; "
             "drop or fill them before forecasting"
         )
     if not series.index.is_monotonic_increasing:
-        raise ValueError(f"{name} index is not sorted in increasing (time) order; sort it first")
+        raise ValueError(
+            f"{name} index is not sorted in increasing (time) order; sort it first"
+        )
     return values
 
 
@@ -78,7 +84,9 @@ def _check_window(window: int) -> int:
 
 def _check_decay(decay: float) -> float:
     if isinstance(decay, bool) or not isinstance(decay, numbers.Real):
-        raise ValueError(f"decay must be a number strictly between 0 and 1, got {decay!r}")
+        raise ValueError(
+            f"decay must be a number strictly between 0 and 1, got {decay!r}"
+        )
     if not 0.0 < decay < 1.0:
         raise ValueError(f"decay must be strictly between 0 and 1, got {decay}")
     return float(decay)
@@ -244,6 +252,7 @@ def forecast_table(
     if period.empty:
         first, last = values.index[0], values.index[-1]
         raise ValueError(
-            f"no days of the series fall in [{start}, {end}] (the series runs {first} .. {last})"
+            f"no days of the series fall in [{start}, {end}] (the series runs {first} "
+            f".. {last})"
         )
     return period

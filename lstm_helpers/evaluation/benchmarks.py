@@ -1,4 +1,5 @@
-"""Benchmarks fitted on the training years: the forecasts a model must beat besides persistence.
+"""Benchmarks fitted on the training years: the forecasts a model must beat besides
+persistence.
 
 Each is one-step-ahead: the forecast of day t uses prices up to day t - 1 and
 parameters estimated on the training years only (``train_end`` and before),
@@ -32,15 +33,21 @@ import pandas as pd
 from lstm_helpers.evaluation.baselines import _check_series
 
 
-def _training(series: pd.Series, train_end: str | pd.Timestamp, need: int, what: str) -> pd.Series:
+def _training(
+    series: pd.Series, train_end: str | pd.Timestamp, need: int, what: str
+) -> pd.Series:
     train = series.loc[:train_end]
     if len(train) < need:
-        raise ValueError(f"{what} needs at least {need} training days up to {train_end}; got {len(train)}")
+        raise ValueError(
+            f"{what} needs at least {need} training days up to "
+            f"{train_end}; got {len(train)}"
+        )
     return train
 
 
 def dollar_drift(series: pd.Series, train_end: str | pd.Timestamp) -> pd.Series:
-    """Random walk with drift: ``forecast[t] = series[t - 1] + mean daily change of the training years``.
+    """Random walk with drift: ``forecast[t] = series[t - 1] + mean daily change of the
+    training years``.
 
     The drift here is a step in the series' own units (dollars for a price),
     estimated once; the multi-step lesson's drift is a relative daily rate
@@ -61,13 +68,15 @@ def dollar_drift(series: pd.Series, train_end: str | pd.Timestamp) -> pd.Series:
     """
     series = _check_series(series)
     train = _training(series, train_end, 2, "the drift")
-    step = (train.iloc[-1] - train.iloc[0]) / (len(train) - 1)  # the mean of train.diff()
+    # the mean of train.diff()
+    step = (train.iloc[-1] - train.iloc[0]) / (len(train) - 1)
     return (series.shift(1) + step).rename(f"{series.name or 'series'} drift")
 
 
 @dataclass(frozen=True)
 class ARFit:
-    """A linear autoregression on log returns, as :func:`fit_ar_returns` chose and fitted it.
+    """A linear autoregression on log returns, as :func:`fit_ar_returns` chose and
+    fitted it.
 
     Attributes
     ----------
@@ -84,14 +93,21 @@ class ARFit:
     bic: dict[int, float]
 
 
-def _lagged(returns: np.ndarray, order: int, start: int) -> tuple[np.ndarray, np.ndarray]:
-    """Design matrix [1, r_{t-1}, ..., r_{t-p}] and targets r_t for t = start .. len - 1."""
+def _lagged(
+    returns: np.ndarray, order: int, start: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Design matrix [1, r_{t-1}, ..., r_{t-p}] and targets r_t for t = start .. len -
+    1."""
     rows = np.arange(start, len(returns))
-    design = np.column_stack([np.ones(len(rows))] + [returns[rows - k] for k in range(1, order + 1)])
+    design = np.column_stack(
+        [np.ones(len(rows))] + [returns[rows - k] for k in range(1, order + 1)]
+    )
     return design, returns[rows]
 
 
-def fit_ar_returns(series: pd.Series, train_end: str | pd.Timestamp, max_order: int = 10) -> ARFit:
+def fit_ar_returns(
+    series: pd.Series, train_end: str | pd.Timestamp, max_order: int = 10
+) -> ARFit:
     """Choose and fit an AR(p) on the training years' daily log returns.
 
     Every order 0..``max_order`` is fitted by least squares on the same
@@ -116,8 +132,11 @@ def fit_ar_returns(series: pd.Series, train_end: str | pd.Timestamp, max_order: 
     return ARFit(best, fits[best], bic)
 
 
-def ar_returns(series: pd.Series, train_end: str | pd.Timestamp, max_order: int = 10) -> tuple[pd.Series, ARFit]:
-    """One-step forecasts of an AR(p) on log returns: ``series[t - 1] * exp(predicted return of day t)``.
+def ar_returns(
+    series: pd.Series, train_end: str | pd.Timestamp, max_order: int = 10
+) -> tuple[pd.Series, ARFit]:
+    """One-step forecasts of an AR(p) on log returns: ``series[t - 1] * exp(predicted
+    return of day t)``.
 
     The order and the coefficients come from the training years only
     (:func:`fit_ar_returns`); the forecast of day t reads the returns up to
@@ -141,10 +160,14 @@ def ar_returns(series: pd.Series, train_end: str | pd.Timestamp, max_order: int 
         predicted = predicted + fit.coef[k] * lagged
     forecast = np.full(len(series), np.nan)
     forecast[1:] = np.exp(log_price[:-1] + predicted[1:])
-    return pd.Series(forecast, index=series.index, name=f"{series.name or 'series'} AR({fit.order})"), fit
+    return pd.Series(
+        forecast, index=series.index, name=f"{series.name or 'series'} AR({fit.order})"
+    ), fit
 
 
-def close_based(frame: pd.DataFrame, train_end: str | pd.Timestamp, target: str = "High") -> pd.Series:
+def close_based(
+    frame: pd.DataFrame, train_end: str | pd.Timestamp, target: str = "High"
+) -> pd.Series:
     """Tomorrow's ``target`` from today's ``Close``: ``Close[t - 1] * m``.
 
     ``m`` is the mean, over the training years, of ``target[t] / Close[t]``
@@ -167,38 +190,58 @@ def close_based(frame: pd.DataFrame, train_end: str | pd.Timestamp, target: str 
     """
     for column in ("Close", target):
         if column not in frame.columns:
-            raise ValueError(f"the Close-based forecast needs a {column!r} column; the frame has {list(frame.columns)}")
+            raise ValueError(
+                f"the Close-based forecast needs a {column!r} column; "
+                f"the frame has {list(frame.columns)}"
+            )
     close = frame["Close"].astype(float)
     ratio = frame[target].astype(float) / close
     train = ratio.loc[:train_end].dropna()
     if train.empty:
-        raise ValueError(f"no training day up to {train_end} with both {target} and Close")
-    return (close.shift(1) * float(train.mean())).rename(f"{target} from Close (training-years ratio)")
+        raise ValueError(
+            f"no training day up to {train_end} with both {target} and Close"
+        )
+    return (close.shift(1) * float(train.mean())).rename(
+        f"{target} from Close (training-years ratio)"
+    )
 
 
 RECENT_DAYS = 60
-"""The Close-based rule's window: the 60 trading days the report's LSTM sees, chosen for that reason
-before looking at any test year (not tuned)."""
+"""The Close-based rule's window: the 60 trading days the report's LSTM sees, chosen for
+that reason before looking at any test year (not tuned)."""
 
 
-def recent_ratio(frame: pd.DataFrame, target: str = "High", days: int = RECENT_DAYS) -> pd.Series:
-    """The mean of ``target / Close`` over the ``days`` trading days up to and including each day.
+def recent_ratio(
+    frame: pd.DataFrame, target: str = "High", days: int = RECENT_DAYS
+) -> pd.Series:
+    """The mean of ``target / Close`` over the ``days`` trading days up to and including
+    each day.
 
     The one place the course computes the Close-based rule's recent ratio: the rule
     (:func:`close_based_recent`), the residual OHLC windows and the rule's share of the
-    target's variance (:mod:`lstm_helpers.lessons.ohlc_windows`) all read it. NaN for the first
-    ``days - 1`` days and wherever a ratio of the window is missing.
+    target's variance (:mod:`lstm_helpers.lessons.ohlc_windows`) all read it. NaN for
+    the first ``days - 1`` days and wherever a ratio of the window is missing.
     """
     for column in ("Close", target):
         if column not in frame.columns:
-            raise ValueError(f"the Close-based forecast needs a {column!r} column; the frame has {list(frame.columns)}")
+            raise ValueError(
+                f"the Close-based forecast needs a {column!r} column; "
+                f"the frame has {list(frame.columns)}"
+            )
     if days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
-    return (frame[target].astype(float) / frame["Close"].astype(float)).rolling(days, min_periods=days).mean()
+    return (
+        (frame[target].astype(float) / frame["Close"].astype(float))
+        .rolling(days, min_periods=days)
+        .mean()
+    )
 
 
-def close_based_recent(frame: pd.DataFrame, target: str = "High", days: int = RECENT_DAYS) -> pd.Series:
-    """Tomorrow's ``target`` from today's ``Close`` and the last ``days`` days' ratio: ``Close[t-1] * m[t-1]``.
+def close_based_recent(
+    frame: pd.DataFrame, target: str = "High", days: int = RECENT_DAYS
+) -> pd.Series:
+    """Tomorrow's ``target`` from today's ``Close`` and the last ``days`` days' ratio:
+    ``Close[t-1] * m[t-1]``.
 
     ``m[t-1]`` is the mean of ``target[s] / Close[s]`` over the ``days`` trading
     days up to and including ``t - 1``: what the forecaster knows on the
@@ -220,16 +263,22 @@ def close_based_recent(frame: pd.DataFrame, target: str = "High", days: int = RE
         Close or a ratio of the window is missing.
     """
     ratio = recent_ratio(frame, target, days)
-    return (frame["Close"].astype(float) * ratio).shift(1).rename(f"{target} from Close ({days}-day ratio)")
+    return (
+        (frame["Close"].astype(float) * ratio)
+        .shift(1)
+        .rename(f"{target} from Close ({days}-day ratio)")
+    )
 
 
 AR_NAME = "AR on returns"
-"""The AR benchmark's name in every table (its order, chosen per stock and training span, is in :class:`Benchmarks`)."""
+"""The AR benchmark's name in every table (its order, chosen per stock and training
+span, is in :class:`Benchmarks`)."""
 
 
 @dataclass
 class Benchmarks:
-    """The benchmarks of one stock on the days they are scored on: the one list every lesson uses.
+    """The benchmarks of one stock on the days they are scored on: the one list every
+    lesson uses.
 
     Attributes
     ----------
@@ -255,19 +304,25 @@ class Benchmarks:
     fair_rule: str | None = None
 
     def notes(self, ticker: str) -> list[str]:
-        """One line per benchmark left out, for a lesson to print (nothing is dropped silently)."""
-        return [f"{ticker}: {name} left out ({n} test day(s) without a forecast)" for name, n in self.left_out.items()]
+        """One line per benchmark left out, for a lesson to print (nothing is dropped
+        silently)."""
+        return [
+            f"{ticker}: {name} left out ({n} test day(s) without a forecast)"
+            for name, n in self.left_out.items()
+        ]
 
 
 def benchmark_forecasts(
     frame: pd.DataFrame, target: str, train_end: str | pd.Timestamp, days: pd.Index
 ) -> Benchmarks:
-    """Drift, the AR on returns and the target from the Close, fitted up to ``train_end``, on ``days``.
+    """Drift, the AR on returns and the target from the Close, fitted up to
+    ``train_end``, on ``days``.
 
     Parameters
     ----------
     frame : DataFrame
-        One stock's daily prices with the ``target`` column (and ``Close`` for the Close-based benchmark).
+        One stock's daily prices with the ``target`` column (and ``Close`` for the
+        Close-based benchmark).
     target : str
         The forecast column.
     train_end : str or Timestamp
@@ -281,13 +336,18 @@ def benchmark_forecasts(
     """
     missing = days.difference(frame.index)
     if len(missing):
-        raise ValueError(f"{len(missing)} of the days to forecast are not in the prices (the first {missing[0]})")
+        raise ValueError(
+            f"{len(missing)} of the days to forecast are not in "
+            f"the prices (the first {missing[0]})"
+        )
     series = frame[target]
     ar, fit = ar_returns(series, train_end)
     every = {"drift": dollar_drift(series, train_end), AR_NAME: ar}
     fair = None
     if "Close" in frame.columns and target != "Close":
-        every[f"{target} from Close (training-years ratio)"] = close_based(frame, train_end, target)
+        every[f"{target} from Close (training-years ratio)"] = close_based(
+            frame, train_end, target
+        )
         fair = f"{target} from Close ({RECENT_DAYS}-day ratio)"
         every[fair] = close_based_recent(frame, target)
     forecasts, left_out = {}, {}
@@ -297,4 +357,6 @@ def benchmark_forecasts(
             left_out[name] = int(on_days.isna().sum())
         else:
             forecasts[name] = on_days
-    return Benchmarks(forecasts, left_out, fit.order, fair if fair in forecasts else None)
+    return Benchmarks(
+        forecasts, left_out, fit.order, fair if fair in forecasts else None
+    )

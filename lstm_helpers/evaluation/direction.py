@@ -1,4 +1,5 @@
-"""Direction calls against a constant answer chosen before the test, with a binomial test.
+"""Direction calls against a constant answer chosen before the test, with a binomial
+test.
 
 A direction score (:func:`lstm_helpers.evaluation.metrics.directional_accuracy`) means
 something only beside what a forecaster gets without looking at the test days:
@@ -26,7 +27,13 @@ from scipy import stats
 
 from lstm_helpers.evaluation.input_checks import _vectors
 
-__all__ = ["DirectionTest", "calls_test", "constant_directions", "direction_test", "share_up"]
+__all__ = [
+    "DirectionTest",
+    "calls_test",
+    "constant_directions",
+    "direction_test",
+    "share_up",
+]
 
 
 class DirectionTest(NamedTuple):
@@ -39,21 +46,23 @@ class DirectionTest(NamedTuple):
     share_up: float
     """Share of those days that went up: the score of always answering "up"."""
     answer: str
-    """The constant answer chosen on the training years: ``"up"`` if they went up at least as often as down."""
+    """The constant answer chosen on the training years: ``"up"`` if they went up at
+    least as often as down."""
     bar: float
     """That answer's score on the test days: the bar of the test."""
     p_value: float
-    """One-sided binomial p-value: the chance that calls right with probability ``bar`` on each day get
-    at least as many days right."""
+    """One-sided binomial p-value: the chance that calls right with probability ``bar``
+    on each day get at least as many days right."""
     hindsight: float
-    """The better constant on the test days themselves, ``max(share_up, 1 - share_up)``: an upper
-    reference chosen after seeing them, not a bar."""
+    """The better constant on the test days themselves, ``max(share_up, 1 - share_up)``:
+    an upper reference chosen after seeing them, not a bar."""
     hindsight_answer: str
     """``"up"`` or ``"down"``, whichever constant scores ``hindsight``."""
 
 
 def constant_directions(actual: ArrayLike, previous: ArrayLike) -> tuple[int, float]:
-    """How many days moved, and the share of them that went up (days without a move left out).
+    """How many days moved, and the share of them that went up (days without a move left
+    out).
 
     ``share_up`` is the directional accuracy of always answering "up", and
     ``1 - share_up`` that of always answering "down".
@@ -62,12 +71,15 @@ def constant_directions(actual: ArrayLike, previous: ArrayLike) -> tuple[int, fl
     move = np.sign(a - p)
     moved = move != 0
     if not moved.any():
-        raise ValueError("actual never differs from previous: no day has a direction to forecast")
+        raise ValueError(
+            "actual never differs from previous: no day has a direction to forecast"
+        )
     return int(moved.sum()), float(np.mean(move[moved] > 0))
 
 
 def share_up(prices: ArrayLike) -> float:
-    """The share of a price series' moving days that went up: how to choose the constant answer.
+    """The share of a price series' moving days that went up: how to choose the constant
+    answer.
 
     Parameters
     ----------
@@ -76,12 +88,18 @@ def share_up(prices: ArrayLike) -> float:
     """
     values = np.asarray(prices, dtype=float)
     if values.ndim != 1 or len(values) < 2:
-        raise ValueError(f"share_up needs a 1-D series of at least two prices, got shape {values.shape}")
+        raise ValueError(
+            "share_up needs a 1-D series of at least two prices, "
+            f"got shape {values.shape}"
+        )
     return constant_directions(values[1:], values[:-1])[1]
 
 
-def calls_test(actual: ArrayLike, previous: ArrayLike, calls: ArrayLike, train_share_up: float) -> DirectionTest:
-    """Direction calls (+1 up, -1 down, 0 no move) scored and tested against the training years' constant.
+def calls_test(
+    actual: ArrayLike, previous: ArrayLike, calls: ArrayLike, train_share_up: float
+) -> DirectionTest:
+    """Direction calls (+1 up, -1 down, 0 no move) scored and tested against the
+    training years' constant.
 
     Parameters
     ----------
@@ -100,7 +118,9 @@ def calls_test(actual: ArrayLike, previous: ArrayLike, calls: ArrayLike, train_s
     """
     a, p, c = _vectors(actual=actual, previous=previous, calls=calls)
     if not 0.0 <= train_share_up <= 1.0:
-        raise ValueError(f"train_share_up must be a share between 0 and 1, got {train_share_up}")
+        raise ValueError(
+            f"train_share_up must be a share between 0 and 1, got {train_share_up}"
+        )
     n, up = constant_directions(a, p)
     moved = a != p
     correct = int(np.sum(np.sign(c[moved]) == np.sign(a[moved] - p[moved])))
@@ -108,11 +128,23 @@ def calls_test(actual: ArrayLike, previous: ArrayLike, calls: ArrayLike, train_s
     bar = up if answer == "up" else 1.0 - up
     p_value = float(stats.binomtest(correct, n, bar, alternative="greater").pvalue)
     hindsight = max(up, 1.0 - up)
-    return DirectionTest(correct / n, n, up, answer, bar, p_value, hindsight, "up" if up >= 0.5 else "down")
+    return DirectionTest(
+        correct / n,
+        n,
+        up,
+        answer,
+        bar,
+        p_value,
+        hindsight,
+        "up" if up >= 0.5 else "down",
+    )
 
 
-def direction_test(actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike, train_share_up: float) -> DirectionTest:
-    """A price forecast's direction calls against the constant answer chosen on the training years.
+def direction_test(
+    actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike, train_share_up: float
+) -> DirectionTest:
+    """A price forecast's direction calls against the constant answer chosen on the
+    training years.
 
     The calls are ``sign(forecast - previous)``, scored as
     :func:`lstm_helpers.evaluation.metrics.directional_accuracy` scores them (the same

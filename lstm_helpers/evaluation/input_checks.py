@@ -1,7 +1,7 @@
 """Input checks shared by the scoring modules: :mod:`lstm_helpers.evaluation.metrics`,
-:mod:`lstm_helpers.evaluation.significance`, :mod:`lstm_helpers.evaluation.direction` and
-:mod:`lstm_helpers.evaluation.scaled_errors` (not the learners' exercise checks, which are
-:mod:`lstm_helpers.checks`).
+:mod:`lstm_helpers.evaluation.significance`, :mod:`lstm_helpers.evaluation.direction`
+and :mod:`lstm_helpers.evaluation.scaled_errors` (not the learners' exercise checks,
+which are :mod:`lstm_helpers.checks`).
 
 Forecasts, actual values and scores must be finite 1-D arrays of equal length;
 two pandas Series must share their index. A failed check raises a
@@ -18,7 +18,8 @@ from numpy.typing import ArrayLike
 
 
 def _as_vector(values: ArrayLike, name: str) -> np.ndarray:
-    """``values`` as a 1-D float array with no NaN/inf, or a ValueError naming ``name``."""
+    """``values`` as a 1-D float array with no NaN/inf, or a ValueError naming
+    ``name``."""
     try:
         x = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as err:
@@ -30,8 +31,10 @@ def _as_vector(values: ArrayLike, name: str) -> np.ndarray:
     bad = ~np.isfinite(x)
     if bad.any():
         raise ValueError(
-            f"{name} has {int(bad.sum())} NaN or infinite value(s), the first at position "
-            f"{int(np.flatnonzero(bad)[0])}; drop those days before scoring (e.g. with dropna())"
+            f"{name} has {int(bad.sum())} NaN or infinite value(s), the first at "
+            "position "
+            f"{int(np.flatnonzero(bad)[0])}; drop those days before scoring (e.g. with "
+            "dropna())"
         )
     return x
 
@@ -52,8 +55,10 @@ def _vectors(**named: ArrayLike) -> list[np.ndarray]:
         first_name, first_index = indexed[0]
         if not index.equals(first_index):
             raise ValueError(
-                f"{name} and {first_name} are Series with different indexes; align them "
-                "(e.g. pick the rows of one DataFrame) so that each value is compared with the same day"
+                f"{name} and {first_name} are Series with different indexes; align "
+                "them "
+                "(e.g. pick the rows of one DataFrame) so that each value is compared "
+                "with the same day"
             )
     return arrays
 

@@ -37,11 +37,19 @@ __all__ = [
     "skill_vs_persistence",
 ]
 
-METRIC_NAMES: tuple[str, ...] = ("rmse", "mae", "mape", "bias", "directional_accuracy", "skill")
+METRIC_NAMES: tuple[str, ...] = (
+    "rmse",
+    "mae",
+    "mape",
+    "bias",
+    "directional_accuracy",
+    "skill",
+)
 """The keys of :func:`evaluate` and the columns of :func:`metrics_table`, in order."""
 
 
-# --------------------------------------------------------------------------- point metrics
+# --------------------------------------------------------------------------- point
+# metrics
 
 
 def rmse(actual: ArrayLike, forecast: ArrayLike) -> float:
@@ -100,7 +108,8 @@ def mape(actual: ArrayLike, forecast: ArrayLike) -> float:
     zero = a == 0
     if zero.any():
         raise ValueError(
-            f"actual is 0 at position {int(np.flatnonzero(zero)[0])}: the percentage error is undefined"
+            f"actual is 0 at position {int(np.flatnonzero(zero)[0])}: the percentage "
+            "error is undefined"
         )
     return float(100.0 * np.mean(np.abs(f - a) / np.abs(a)))
 
@@ -125,7 +134,9 @@ def mean_error(actual: ArrayLike, forecast: ArrayLike) -> float:
     return float(np.mean(f - a))
 
 
-def directional_accuracy(actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike) -> float:
+def directional_accuracy(
+    actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike
+) -> float:
     """Fraction of days on which the forecast gets the direction of the move right.
 
     A day counts as right when ``sign(forecast - previous) == sign(actual - previous)``.
@@ -133,7 +144,8 @@ def directional_accuracy(actual: ArrayLike, forecast: ArrayLike, previous: Array
     Ties: days on which the actual price did not move (``actual == previous``)
     have no direction to get right and are left out of the fraction. On the
     other days a forecast of "no move" (``forecast == previous``) counts as
-    wrong, so :func:`persistence <lstm_helpers.evaluation.baselines.persistence>` scores 0.
+    wrong, so :func:`persistence <lstm_helpers.evaluation.baselines.persistence>` scores
+    0.
 
     Parameters
     ----------
@@ -159,11 +171,15 @@ def directional_accuracy(actual: ArrayLike, forecast: ArrayLike, previous: Array
     forecast_move = np.sign(f - p)
     moved = actual_move != 0
     if not moved.any():
-        raise ValueError("actual never differs from previous: no day has a direction to forecast")
+        raise ValueError(
+            "actual never differs from previous: no day has a direction to forecast"
+        )
     return float(np.mean(forecast_move[moved] == actual_move[moved]))
 
 
-def skill_vs_persistence(actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike) -> float:
+def skill_vs_persistence(
+    actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike
+) -> float:
     """Skill score against persistence, ``1 - RMSE(forecast) / RMSE(previous)``.
 
     1 is a perfect forecast, 0 is no better than repeating yesterday's price,
@@ -188,11 +204,16 @@ def skill_vs_persistence(actual: ArrayLike, forecast: ArrayLike, previous: Array
     a, f, p = _vectors(actual=actual, forecast=forecast, previous=previous)
     reference = rmse(a, p)
     if reference == 0:
-        raise ValueError("persistence has zero error (actual equals previous everywhere): skill is undefined")
+        raise ValueError(
+            "persistence has zero error (actual equals previous "
+            "everywhere): skill is undefined"
+        )
     return float(1.0 - rmse(a, f) / reference)
 
 
-def evaluate(actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike) -> dict[str, float]:
+def evaluate(
+    actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike
+) -> dict[str, float]:
     """All point metrics of one forecast.
 
     Parameters
@@ -217,7 +238,9 @@ def evaluate(actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike) -> dic
     }
 
 
-def metrics_table(actual: ArrayLike, forecasts: Mapping[str, ArrayLike], previous: ArrayLike) -> pd.DataFrame:
+def metrics_table(
+    actual: ArrayLike, forecasts: Mapping[str, ArrayLike], previous: ArrayLike
+) -> pd.DataFrame:
     """:func:`evaluate` for several forecasts, one row each, for a lesson's table.
 
     Parameters
@@ -252,10 +275,13 @@ def metrics_table(actual: ArrayLike, forecasts: Mapping[str, ArrayLike], previou
     return table
 
 
-# --------------------------------------------------------------------------- lagged correlation
+# --------------------------------------------------------------------------- lagged
+# correlation
 
 
-def lag_correlation(actual: ArrayLike, forecast: ArrayLike, max_lag: int = 5) -> pd.Series:
+def lag_correlation(
+    actual: ArrayLike, forecast: ArrayLike, max_lag: int = 5
+) -> pd.Series:
     """Correlation of the forecast with the actual series shifted by ``k`` days.
 
     For ``k = -max_lag .. max_lag`` the value is the Pearson correlation of
@@ -292,7 +318,10 @@ def lag_correlation(actual: ArrayLike, forecast: ArrayLike, max_lag: int = 5) ->
     n = len(a)
     max_lag = _check_whole(max_lag, "max_lag", 0)
     if max_lag > n - 3:
-        raise ValueError(f"max_lag={max_lag} is too large for {n} values: it must be at most n - 3 = {n - 3}")
+        raise ValueError(
+            f"max_lag={max_lag} is too large for {n} values: it "
+            f"must be at most n - 3 = {n - 3}"
+        )
     lags = np.arange(-max_lag, max_lag + 1)
     correlations = []
     for k in lags:
@@ -303,7 +332,8 @@ def lag_correlation(actual: ArrayLike, forecast: ArrayLike, max_lag: int = 5) ->
             f_part, a_part = f[: n + k], a[-k:]
         if np.ptp(f_part) == 0 or np.ptp(a_part) == 0:
             raise ValueError(
-                f"at lag {k} the forecast or the actual values are constant: correlation undefined"
+                f"at lag {k} the forecast or the actual values are constant: "
+                "correlation undefined"
             )
         correlations.append(float(np.corrcoef(f_part, a_part)[0, 1]))
     return pd.Series(correlations, index=pd.Index(lags, name="lag"), name="correlation")

@@ -16,14 +16,22 @@ import pandas as pd
 from scipy.stats import norm
 
 
-def interval_band(center: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A band ``center * (1 + low)`` .. ``center * (1 + high)``; low and high are relative, shape (H,)."""
+def interval_band(
+    center: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A band ``center * (1 + low)`` .. ``center * (1 + high)``; low and high are
+    relative, shape (H,)."""
     center = np.asarray(center, dtype=float)
-    return center * (1.0 + np.asarray(low)[None, :]), center * (1.0 + np.asarray(high)[None, :])
+    return center * (1.0 + np.asarray(low)[None, :]), center * (
+        1.0 + np.asarray(high)[None, :]
+    )
 
 
-def random_walk_quantiles(sigma: float, horizon: int, coverage: float) -> tuple[np.ndarray, np.ndarray]:
-    """Relative bounds of a random walk's central band: ``exp(±z sigma sqrt(h)) - 1``, each shape (H,)."""
+def random_walk_quantiles(
+    sigma: float, horizon: int, coverage: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Relative bounds of a random walk's central band: ``exp(±z sigma sqrt(h)) - 1``,
+    each shape (H,)."""
     z = norm.ppf(0.5 + coverage / 2.0)
     spread = z * sigma * np.sqrt(np.arange(1, horizon + 1))
     return np.exp(-spread) - 1.0, np.exp(spread) - 1.0
@@ -32,7 +40,8 @@ def random_walk_quantiles(sigma: float, horizon: int, coverage: float) -> tuple[
 def dollar_band(
     origin_price: np.ndarray, dollar_sigma: float, horizon: int, coverage: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A random walk's central band drawn in dollars: ``origin ± z * dollar_sigma * sqrt(h)``, each shape (m, H).
+    """A random walk's central band drawn in dollars: ``origin ± z * dollar_sigma *
+    sqrt(h)``, each shape (m, H).
 
     ``dollar_sigma`` is the standard deviation of the daily dollar changes of the
     training years. A dollar move measured when a price was lower (or higher) does
@@ -47,22 +56,36 @@ def dollar_band(
     return origin - spread[None, :], origin + spread[None, :]
 
 
-def empirical_quantiles(actual: np.ndarray, forecast: np.ndarray, coverage: float) -> tuple[np.ndarray, np.ndarray]:
-    """Relative bounds from the errors a forecast made (validation year): quantiles of ``actual / forecast - 1``."""
+def empirical_quantiles(
+    actual: np.ndarray, forecast: np.ndarray, coverage: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Relative bounds from the errors a forecast made (validation year): quantiles of
+    ``actual / forecast - 1``."""
     ratio = np.asarray(actual, dtype=float) / np.asarray(forecast, dtype=float) - 1.0
     if np.isnan(ratio).all(axis=0).any():
         raise ValueError("some horizon has no validation error to take quantiles of")
     tail = (1.0 - coverage) / 2.0
-    return np.nanquantile(ratio, tail, axis=0), np.nanquantile(ratio, 1.0 - tail, axis=0)
+    return np.nanquantile(ratio, tail, axis=0), np.nanquantile(
+        ratio, 1.0 - tail, axis=0
+    )
 
 
-def interval_scores(actual: np.ndarray, low: np.ndarray, high: np.ndarray, origin_price: np.ndarray) -> pd.DataFrame:
-    """Coverage (share of known days inside the band) and mean width (% of the origin's price) per horizon."""
+def interval_scores(
+    actual: np.ndarray, low: np.ndarray, high: np.ndarray, origin_price: np.ndarray
+) -> pd.DataFrame:
+    """Coverage (share of known days inside the band) and mean width (% of the origin's
+    price) per horizon."""
     actual = np.asarray(actual, dtype=float)
     known = ~np.isnan(actual)
     inside = (low <= actual) & (actual <= high)
     width = 100.0 * (high - low) / np.asarray(origin_price, dtype=float)[:, None]
-    rows = [{"h": k + 1, "coverage": float(inside[known[:, k], k].mean()),
-             "width_pct": float(width[known[:, k], k].mean()), "days": int(known[:, k].sum())}
-            for k in range(actual.shape[1])]
+    rows = [
+        {
+            "h": k + 1,
+            "coverage": float(inside[known[:, k], k].mean()),
+            "width_pct": float(width[known[:, k], k].mean()),
+            "days": int(known[:, k].sum()),
+        }
+        for k in range(actual.shape[1])
+    ]
     return pd.DataFrame(rows)

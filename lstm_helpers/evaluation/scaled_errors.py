@@ -27,7 +27,8 @@ from lstm_helpers.evaluation.input_checks import _vectors
 
 
 def naive_scale(train: ArrayLike) -> float:
-    """The mean absolute one-day change of the training values, ``mean |y_t - y_{t-1}|``.
+    """The mean absolute one-day change of the training values, ``mean |y_t -
+    y_{t-1}|``.
 
     Raises
     ------
@@ -36,7 +37,9 @@ def naive_scale(train: ArrayLike) -> float:
     """
     (y,) = _vectors(train=train)
     if len(y) < 2:
-        raise ValueError(f"the naive scale needs at least two training values, got {len(y)}")
+        raise ValueError(
+            f"the naive scale needs at least two training values, got {len(y)}"
+        )
     scale = float(np.mean(np.abs(np.diff(y))))
     if scale == 0:
         raise ValueError("the training values never change: the naive scale is 0")
@@ -60,7 +63,8 @@ def mase(actual: ArrayLike, forecast: ArrayLike, scale: float) -> float:
 
 
 def rmse_ratio(actual: ArrayLike, forecast: ArrayLike, previous: ArrayLike) -> float:
-    """RMSE of ``forecast`` divided by the RMSE of persistence (``previous``) on the same days."""
+    """RMSE of ``forecast`` divided by the RMSE of persistence (``previous``) on the
+    same days."""
     a, f, p = _vectors(actual=actual, forecast=forecast, previous=previous)
     base = float(np.sqrt(np.mean((p - a) ** 2)))
     if base == 0:

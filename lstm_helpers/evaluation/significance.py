@@ -9,10 +9,10 @@ models' scores paired by run (e.g. one RMSE per random seed);
 :func:`seed_mean_test` tests a model trained with several seeds against one
 forecast, and :func:`chance_count` says how many favourable results chance
 alone gives over many tests
-(direction calls are tested in :mod:`lstm_helpers.evaluation.direction`). Inputs are checked like those of
-:mod:`lstm_helpers.evaluation.metrics` (:mod:`lstm_helpers.evaluation.input_checks`): NaN, infinite values,
-length mismatches and Series with different indexes are refused with a
-:class:`ValueError`.
+(direction calls are tested in :mod:`lstm_helpers.evaluation.direction`). Inputs are
+checked like those of :mod:`lstm_helpers.evaluation.metrics`
+(:mod:`lstm_helpers.evaluation.input_checks`): NaN, infinite values, length mismatches
+and Series with different indexes are refused with a :class:`ValueError`.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ def diebold_mariano(
     horizon: int = 1,
     loss: str = "squared",
 ) -> DieboldMarianoResult:
-    """Diebold-Mariano test of equal accuracy, with the Harvey-Leybourne-Newbold correction.
+    """Diebold-Mariano test of equal accuracy, with the Harvey-Leybourne-Newbold
+    correction.
 
     With errors ``e_a = forecast_a - actual`` and ``e_b = forecast_b - actual``:
 
@@ -108,7 +109,8 @@ def diebold_mariano(
     Diebold, F. X. and Mariano, R. S. (1995), "Comparing predictive accuracy",
     *Journal of Business & Economic Statistics* 13(3), 253-263.
     Harvey, D., Leybourne, S. and Newbold, P. (1997), "Testing the equality of
-    prediction mean squared errors", *International Journal of Forecasting* 13(2), 281-291.
+    prediction mean squared errors", *International Journal of Forecasting* 13(2),
+    281-291.
     """
     a, fa, fb = _vectors(actual=actual, forecast_a=forecast_a, forecast_b=forecast_b)
     n = len(a)
@@ -125,11 +127,13 @@ def diebold_mariano(
 
 
 def _hln_test(d: np.ndarray, h: int) -> DieboldMarianoResult:
-    """The Diebold-Mariano test with the HLN correction on a loss differential ``d`` (see :func:`diebold_mariano`)."""
+    """The Diebold-Mariano test with the HLN correction on a loss differential ``d``
+    (see :func:`diebold_mariano`)."""
     n = len(d)
     if np.ptp(d) == 0:
         raise ValueError(
-            "the loss differential is constant (zero variance), e.g. the two forecasts are identical: "
+            "the loss differential is constant (zero variance), e.g. the two forecasts "
+            "are identical: "
             "the test is undefined"
         )
     d_mean = float(np.mean(d))
@@ -138,14 +142,17 @@ def _hln_test(d: np.ndarray, h: int) -> DieboldMarianoResult:
     long_run_var = gammas[0] + 2.0 * sum(gammas[1:])
     if long_run_var <= 0:
         raise ValueError(
-            f"the long-run variance estimate is not positive ({long_run_var:.3g}) with horizon={h}: "
+            f"the long-run variance estimate is not positive ({long_run_var:.3g}) with "
+            f"horizon={h}: "
             "the test is undefined for these data"
         )
     dm = d_mean / np.sqrt(long_run_var / n)
     hln_factor = np.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
     statistic = float(dm * hln_factor)
     p_value = float(2.0 * stats.t.sf(abs(statistic), df=n - 1))
-    return DieboldMarianoResult(statistic=statistic, p_value=p_value, mean_loss_diff=d_mean, n=n)
+    return DieboldMarianoResult(
+        statistic=statistic, p_value=p_value, mean_loss_diff=d_mean, n=n
+    )
 
 
 def paired_comparison(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, float]:
@@ -161,7 +168,8 @@ def paired_comparison(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, flo
     -------
     dict
         - ``n``: number of pairs;
-        - ``mean_diff``: mean of ``a - b`` (negative: a scores lower, i.e. better for an error);
+        - ``mean_diff``: mean of ``a - b`` (negative: a scores lower, i.e. better for an
+          error);
         - ``std_diff``: sample standard deviation (``ddof=1``) of ``a - b``;
         - ``t_pvalue``: two-sided paired t-test p-value (:func:`scipy.stats.ttest_rel`);
         - ``wilcoxon_pvalue``: two-sided Wilcoxon signed-rank p-value
@@ -181,7 +189,8 @@ def paired_comparison(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, flo
     diff = a - b
     if np.ptp(diff) == 0:
         raise ValueError(
-            f"every difference a - b equals {diff[0]:.6g} (zero spread): the paired tests are undefined"
+            f"every difference a - b equals {diff[0]:.6g} (zero spread): the paired "
+            "tests are undefined"
         )
     t_pvalue = float(stats.ttest_rel(a, b).pvalue)
     wilcoxon_pvalue = float(stats.wilcoxon(a, b).pvalue) if n >= 5 else float("nan")
@@ -194,8 +203,11 @@ def paired_comparison(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, flo
     }
 
 
-def seed_mean_test(actual: ArrayLike, forecasts: list[ArrayLike], reference: ArrayLike) -> DieboldMarianoResult:
-    """Diebold-Mariano test of a model trained with several seeds against one reference forecast.
+def seed_mean_test(
+    actual: ArrayLike, forecasts: list[ArrayLike], reference: ArrayLike
+) -> DieboldMarianoResult:
+    """Diebold-Mariano test of a model trained with several seeds against one reference
+    forecast.
 
     Each seed's network is one draw of the model. The test asks whether the
     model's *expected* squared error (over seeds) differs from the
@@ -221,13 +233,18 @@ def seed_mean_test(actual: ArrayLike, forecasts: list[ArrayLike], reference: Arr
     a, ref = _vectors(actual=actual, reference=reference)
     runs = [_vectors(actual=a, forecast=f)[1] for f in forecasts]
     if len(a) < 3:
-        raise ValueError(f"the Diebold-Mariano test needs at least 3 days, got {len(a)}")
+        raise ValueError(
+            f"the Diebold-Mariano test needs at least 3 days, got {len(a)}"
+        )
     d = np.mean([(f - a) ** 2 for f in runs], axis=0) - (ref - a) ** 2
     return _hln_test(d, 1)
 
 
-def chance_count(tests: int, favourable: int, level: float = 0.05) -> tuple[float, float]:
-    """How many favourable significant results chance alone gives, and how surprising ``favourable`` is.
+def chance_count(
+    tests: int, favourable: int, level: float = 0.05
+) -> tuple[float, float]:
+    """How many favourable significant results chance alone gives, and how surprising
+    ``favourable`` is.
 
     Under the null hypothesis (equal accuracy everywhere), a two-sided test at
     ``level`` comes out significant *in the model's favour* with probability
@@ -244,23 +261,32 @@ def chance_count(tests: int, favourable: int, level: float = 0.05) -> tuple[floa
         the same days (one stock's folds share no day, but two models' tests on
         one fold do) are not independent; read the tail as a guide then.
     """
-    tests, favourable = _check_whole(tests, "tests", 0), _check_whole(favourable, "favourable", 0)
+    tests, favourable = (
+        _check_whole(tests, "tests", 0),
+        _check_whole(favourable, "favourable", 0),
+    )
     if favourable > tests:
-        raise ValueError(f"favourable ({favourable}) cannot exceed the number of tests ({tests})")
+        raise ValueError(
+            f"favourable ({favourable}) cannot exceed the number of tests ({tests})"
+        )
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, got {level}")
     p = level / 2
     return tests * p, float(stats.binom.sf(favourable - 1, tests, p))
 
 
-def loss_differential(actual: ArrayLike, forecast_a: ArrayLike, forecast_b: ArrayLike) -> np.ndarray:
-    """The day-by-day squared-error difference ``d[t] = e_a[t]**2 - e_b[t]**2`` that the DM test averages."""
+def loss_differential(
+    actual: ArrayLike, forecast_a: ArrayLike, forecast_b: ArrayLike
+) -> np.ndarray:
+    """The day-by-day squared-error difference ``d[t] = e_a[t]**2 - e_b[t]**2`` that the
+    DM test averages."""
     a, fa, fb = _vectors(actual=actual, forecast_a=forecast_a, forecast_b=forecast_b)
     return (fa - a) ** 2 - (fb - a) ** 2
 
 
 def autocorrelation(values: ArrayLike, max_lag: int = 10) -> np.ndarray:
-    """Sample autocorrelation of ``values`` at lags 1..``max_lag`` (the DM test at h = 1 assumes it is near 0)."""
+    """Sample autocorrelation of ``values`` at lags 1..``max_lag`` (the DM test at h = 1
+    assumes it is near 0)."""
     (x,) = _vectors(values=values)
     if not 1 <= max_lag < len(x):
         raise ValueError(f"max_lag must be between 1 and {len(x) - 1}, got {max_lag}")
@@ -268,11 +294,14 @@ def autocorrelation(values: ArrayLike, max_lag: int = 10) -> np.ndarray:
     denom = float(np.sum(x * x))
     if denom == 0:
         raise ValueError("values are constant: the autocorrelation is undefined")
-    return np.array([float(np.sum(x[k:] * x[:-k]) / denom) for k in range(1, max_lag + 1)])
+    return np.array(
+        [float(np.sum(x[k:] * x[:-k]) / denom) for k in range(1, max_lag + 1)]
+    )
 
 
 def newey_west_lags(n: int) -> int:
-    """A fixed rule of thumb for the Newey-West lag: ``floor(4 (n / 100) ** (2 / 9))`` (4 for 251 days).
+    """A fixed rule of thumb for the Newey-West lag: ``floor(4 (n / 100) ** (2 / 9))``
+    (4 for 251 days).
 
     It grows slowly with ``n`` and looks at nothing but ``n``: it is not the
     data-dependent bandwidth selection of Newey & West (1994), which estimates
@@ -282,9 +311,13 @@ def newey_west_lags(n: int) -> int:
 
 
 def diebold_mariano_nw(
-    actual: ArrayLike, forecast_a: ArrayLike, forecast_b: ArrayLike, lags: int | None = None
+    actual: ArrayLike,
+    forecast_a: ArrayLike,
+    forecast_b: ArrayLike,
+    lags: int | None = None,
 ) -> DieboldMarianoResult:
-    """Diebold-Mariano test with a Newey-West (autocorrelation-robust) variance of the mean loss difference.
+    """Diebold-Mariano test with a Newey-West (autocorrelation-robust) variance of the
+    mean loss difference.
 
     The plain test at h = 1 (:func:`diebold_mariano`) assumes the daily loss
     differences are uncorrelated. This version changes only the variance: it
@@ -322,10 +355,16 @@ def diebold_mariano_nw(
     for k in range(1, lags + 1):
         variance += 2.0 * (1.0 - k / (lags + 1.0)) * float(np.sum(dc[k:] * dc[:-k]) / n)
     if variance <= 0:
-        raise ValueError("the loss differential has no variance: the two forecasts err alike on every day")
-    statistic = d_mean / np.sqrt(variance / n) * np.sqrt((n - 1) / n)  # HLN at h = 1, as diebold_mariano
+        raise ValueError(
+            "the loss differential has no variance: the two "
+            "forecasts err alike on every day"
+        )
+    # HLN at h = 1, as diebold_mariano
+    statistic = d_mean / np.sqrt(variance / n) * np.sqrt((n - 1) / n)
     p_value = float(2.0 * stats.t.sf(abs(statistic), df=n - 1))
-    return DieboldMarianoResult(statistic=float(statistic), p_value=p_value, mean_loss_diff=d_mean, n=n)
+    return DieboldMarianoResult(
+        statistic=float(statistic), p_value=p_value, mean_loss_diff=d_mean, n=n
+    )
 
 
 def pooled_ratio_test(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, float]:
@@ -356,7 +395,9 @@ def pooled_ratio_test(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, flo
         raise ValueError("errors must be positive to take their log ratio")
     log_ratio = np.log(a / b)
     if np.ptp(log_ratio) == 0:
-        raise ValueError("every log ratio is the same (zero spread): the tests are undefined")
+        raise ValueError(
+            "every log ratio is the same (zero spread): the tests are undefined"
+        )
     smaller = int(np.sum(log_ratio < 0))
     ties = int(np.sum(log_ratio == 0))
     return {
@@ -366,5 +407,7 @@ def pooled_ratio_test(a_values: ArrayLike, b_values: ArrayLike) -> dict[str, flo
         "t_pvalue": float(stats.ttest_1samp(log_ratio, 0.0).pvalue),
         "wilcoxon_pvalue": float(stats.wilcoxon(log_ratio).pvalue),
         "a_smaller": smaller,
-        "sign_pvalue": float(stats.binomtest(smaller, len(a) - ties, 0.5).pvalue) if len(a) > ties else float("nan"),
+        "sign_pvalue": float(stats.binomtest(smaller, len(a) - ties, 0.5).pvalue)
+        if len(a) > ties
+        else float("nan"),
     }

@@ -23,13 +23,18 @@ COLOURS: dict[str, str] = {
 """One colour per part of the cell, shared by the diagrams and the heatmaps."""
 
 LSTM_PARTS: tuple[str, ...] = ("f", "i", "g", "o", "c", "h")
-"""The parts :func:`draw_lstm_cell` can highlight: the gates f, i (I_t), g (C'_t), o and the states c, h."""
+"""The parts :func:`draw_lstm_cell` can highlight: the gates f, i (I_t), g (C'_t), o and
+the states c, h."""
 
 _GREY = "#b0b0b0"
 
 
 def _arrow(
-    ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], colour: str, head: bool = True
+    ax: plt.Axes,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    colour: str,
+    head: bool = True,
 ) -> None:
     style = "-|>" if head else "-"
     ax.add_patch(
@@ -48,18 +53,42 @@ def _arrow(
 
 
 def _box(
-    ax: plt.Axes, xy: tuple[float, float], text: str, colour: str, w: float = 0.9, h: float = 0.6
+    ax: plt.Axes,
+    xy: tuple[float, float],
+    text: str,
+    colour: str,
+    w: float = 0.9,
+    h: float = 0.6,
 ) -> None:
     x, y = xy
     ax.add_patch(
         FancyBboxPatch(
-            (x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.05", fc=colour, ec="k", lw=0.8, zorder=3
+            (x - w / 2, y - h / 2),
+            w,
+            h,
+            boxstyle="round,pad=0.05",
+            fc=colour,
+            ec="k",
+            lw=0.8,
+            zorder=3,
         )
     )
-    ax.text(x, y, text, ha="center", va="center", fontsize=11, color="white", zorder=4, weight="bold")
+    ax.text(
+        x,
+        y,
+        text,
+        ha="center",
+        va="center",
+        fontsize=11,
+        color="white",
+        zorder=4,
+        weight="bold",
+    )
 
 
-def _op(ax: plt.Axes, xy: tuple[float, float], text: str, colour: str, r: float = 0.28) -> None:
+def _op(
+    ax: plt.Axes, xy: tuple[float, float], text: str, colour: str, r: float = 0.28
+) -> None:
     ax.add_patch(Circle(xy, r, fc="white", ec=colour, lw=1.6, zorder=3))
     ax.text(
         xy[0],
@@ -95,7 +124,16 @@ def draw_rnn_cell(ax: plt.Axes | None = None) -> plt.Axes:
     """
     ax = _new_axes(ax, (6, 3.2))
     ax.add_patch(
-        FancyBboxPatch((1.2, 0.6), 4.6, 3.0, boxstyle="round,pad=0.1", fc="#f4f4f4", ec="k", lw=1.0, zorder=0)
+        FancyBboxPatch(
+            (1.2, 0.6),
+            4.6,
+            3.0,
+            boxstyle="round,pad=0.1",
+            fc="#f4f4f4",
+            ec="k",
+            lw=1.0,
+            zorder=0,
+        )
     )
     colour = COLOURS["h"]
     _arrow(ax, (0.0, 1.4), (3.3, 1.4), "k", head=False)  # H_{t-1} in
@@ -114,7 +152,9 @@ def draw_rnn_cell(ax: plt.Axes | None = None) -> plt.Axes:
     return ax
 
 
-def draw_lstm_cell(ax: plt.Axes | None = None, highlight: Collection[str] | None = None) -> plt.Axes:
+def draw_lstm_cell(
+    ax: plt.Axes | None = None, highlight: Collection[str] | None = None
+) -> plt.Axes:
     """Draw one step of an LSTM cell in the report's notation.
 
     The cell state C runs along the top (the "conveyor belt"), multiplied by
@@ -137,7 +177,9 @@ def draw_lstm_cell(ax: plt.Axes | None = None, highlight: Collection[str] | None
     parts = set(LSTM_PARTS if highlight is None else highlight)
     unknown = parts - set(LSTM_PARTS)
     if unknown:
-        raise ValueError(f"unknown part(s) {sorted(unknown)}; choose from {', '.join(LSTM_PARTS)}")
+        raise ValueError(
+            f"unknown part(s) {sorted(unknown)}; choose from {', '.join(LSTM_PARTS)}"
+        )
 
     def col(part: str) -> str:
         return COLOURS[part] if part in parts else _GREY
@@ -145,7 +187,14 @@ def draw_lstm_cell(ax: plt.Axes | None = None, highlight: Collection[str] | None
     ax = _new_axes(ax, (9, 5))
     ax.add_patch(
         FancyBboxPatch(
-            (1.0, 0.7), 10.0, 5.5, boxstyle="round,pad=0.1", fc="#f6f6f6", ec="k", lw=1.0, zorder=0
+            (1.0, 0.7),
+            10.0,
+            5.5,
+            boxstyle="round,pad=0.1",
+            fc="#f6f6f6",
+            ec="k",
+            lw=1.0,
+            zorder=0,
         )
     )
     y_c, y_gate, y_bus, y_mid = 5.4, 2.7, 1.3, 4.05
@@ -172,7 +221,15 @@ def draw_lstm_cell(ax: plt.Axes | None = None, highlight: Collection[str] | None
     _box(ax, (x_f, y_gate), "σ", f)
     _arrow(ax, (x_f, y_gate + 0.35), (x_f, y_c - 0.28), f)
     _op(ax, (x_f, y_c), "×", f)
-    ax.text(x_f - 0.12, y_gate + 0.75, "$f_t$", fontsize=12, color=f, ha="right", va="center")
+    ax.text(
+        x_f - 0.12,
+        y_gate + 0.75,
+        "$f_t$",
+        fontsize=12,
+        color=f,
+        ha="right",
+        va="center",
+    )
 
     # input gate and candidate, multiplied, added to the cell state
     i, g = col("i"), col("g")
@@ -185,13 +242,31 @@ def draw_lstm_cell(ax: plt.Axes | None = None, highlight: Collection[str] | None
     _op(ax, (x_g, y_mid), "×", add)
     _arrow(ax, (x_g, y_mid + 0.28), (x_g, y_c - 0.28), add)
     _op(ax, (x_g, y_c), "+", c if "c" in parts else add)
-    ax.text(x_i - 0.12, y_gate + 0.75, "$I_t$", fontsize=12, color=i, ha="right", va="center")
-    ax.text(x_g - 0.12, y_gate + 0.75, "$C'_t$", fontsize=12, color=g, ha="right", va="center")
+    ax.text(
+        x_i - 0.12,
+        y_gate + 0.75,
+        "$I_t$",
+        fontsize=12,
+        color=i,
+        ha="right",
+        va="center",
+    )
+    ax.text(
+        x_g - 0.12,
+        y_gate + 0.75,
+        "$C'_t$",
+        fontsize=12,
+        color=g,
+        ha="right",
+        va="center",
+    )
 
     # output gate: H_t = O_t * tanh(C_t)
     o, h = col("o"), col("h")
     _box(ax, (x_o, y_gate), "σ", o)
-    ax.text(x_o + 0.6, y_gate + 0.3, "$O_t$", fontsize=12, color=o, ha="left", va="bottom")
+    ax.text(
+        x_o + 0.6, y_gate + 0.3, "$O_t$", fontsize=12, color=o, ha="left", va="bottom"
+    )
     _arrow(ax, (x_out, y_c), (x_out, y_mid + 0.28), h)
     _op(ax, (x_out, y_mid), "tanh", h, r=0.36)
     _arrow(ax, (x_out, y_mid - 0.36), (x_out, y_gate + 0.28), h)

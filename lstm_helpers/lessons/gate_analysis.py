@@ -17,8 +17,11 @@ import pandas as pd
 from lstm_helpers.numpy_lstm import lstm_forward
 
 
-def window_days(series: pd.Series, target_day: pd.Timestamp, window: int = 60) -> pd.Series:
-    """The ``window`` prices before ``target_day``: the input window of the forecast of that day.
+def window_days(
+    series: pd.Series, target_day: pd.Timestamp, window: int = 60
+) -> pd.Series:
+    """The ``window`` prices before ``target_day``: the input window of the forecast of
+    that day.
 
     Parameters
     ----------
@@ -35,12 +38,17 @@ def window_days(series: pd.Series, target_day: pd.Timestamp, window: int = 60) -
     """
     pos = series.index.get_loc(target_day)
     if not isinstance(pos, int | np.integer) or pos < window:
-        raise ValueError(f"{target_day} is not a day with {window} days of history in the series")
+        raise ValueError(
+            f"{target_day} is not a day with {window} days of history in the series"
+        )
     return series.iloc[pos - window : pos]
 
 
-def window_volatility(series: pd.Series, days: pd.DatetimeIndex, window: int = 60) -> pd.Series:
-    """Standard deviation of the daily log returns inside the input window of every day in ``days``.
+def window_volatility(
+    series: pd.Series, days: pd.DatetimeIndex, window: int = 60
+) -> pd.Series:
+    """Standard deviation of the daily log returns inside the input window of every day
+    in ``days``.
 
     Each window of ``window`` prices has ``window - 1`` daily returns
     ``log(x_k / x_{k-1})``; this is their standard deviation (in percent).
@@ -66,7 +74,8 @@ def window_volatility(series: pd.Series, days: pd.DatetimeIndex, window: int = 6
 
 
 def calm_and_volatile(volatility: pd.Series) -> tuple[int, int]:
-    """Positions of the calmest and the most volatile window (lowest and highest volatility).
+    """Positions of the calmest and the most volatile window (lowest and highest
+    volatility).
 
     Parameters
     ----------
@@ -82,7 +91,9 @@ def calm_and_volatile(volatility: pd.Series) -> tuple[int, int]:
     return int(np.argmin(v)), int(np.argmax(v))
 
 
-def gate_trace(params: Mapping[str, np.ndarray], x: np.ndarray) -> dict[str, np.ndarray]:
+def gate_trace(
+    params: Mapping[str, np.ndarray], x: np.ndarray
+) -> dict[str, np.ndarray]:
     """Run the NumPy LSTM over one window and return every gate and state, step by step.
 
     Parameters
@@ -102,9 +113,16 @@ def gate_trace(params: Mapping[str, np.ndarray], x: np.ndarray) -> dict[str, np.
     if x.ndim == 2:
         x = x[None]
     if x.ndim != 3 or x.shape[0] != 1:
-        raise ValueError(f"x must be one window, shape (T, D) or (1, T, D); got {x.shape}")
-    _, state = lstm_forward(x, params["kernel"], params["recurrent_kernel"], params["bias"])
-    return {name: np.array(getattr(state, name)[0]) for name in ("i", "f", "g", "o", "c", "h")}
+        raise ValueError(
+            f"x must be one window, shape (T, D) or (1, T, D); got {x.shape}"
+        )
+    _, state = lstm_forward(
+        x, params["kernel"], params["recurrent_kernel"], params["bias"]
+    )
+    return {
+        name: np.array(getattr(state, name)[0])
+        for name in ("i", "f", "g", "o", "c", "h")
+    }
 
 
 _HEAT_ROWS = (
@@ -121,10 +139,12 @@ def plot_gate_heatmaps(
     centre: bool = False,
     skip: int = 0,
     top_label: str = "price (USD)",
-    xlabel: str = "step in the window (1 = oldest day, 60 = the day before the forecast)",
+    xlabel: str = "step in the window (1 = oldest day, 60 = the day "
+    "before the forecast)",
     marks: Mapping[str, Sequence[int]] | None = None,
 ) -> plt.Figure:
-    """Price, f_t, I_t, O_t and C_t over the steps of several windows, one column per window.
+    """Price, f_t, I_t, O_t and C_t over the steps of several windows, one column per
+    window.
 
     Rows of a heatmap are units, columns are the time steps of the window
     (oldest left). By default the gates share the colour scale [0, 1] and
@@ -163,15 +183,18 @@ def plot_gate_heatmaps(
 
     def shown(name: str, key: str) -> np.ndarray:
         values = np.asarray(traces[name][key]).T  # (H, T)
-        return values - values[:, skip:].mean(axis=1, keepdims=True) if centre else values
+        return (
+            values - values[:, skip:].mean(axis=1, keepdims=True) if centre else values
+        )
 
     limits = {
-        key: max(float(np.abs(shown(n, key)[:, skip:]).max()) for n in names) for key, _, _ in _HEAT_ROWS
+        key: max(float(np.abs(shown(n, key)[:, skip:]).max()) for n in names)
+        for key, _, _ in _HEAT_ROWS
     }
     fig, axes = plt.subplots(
         1 + len(_HEAT_ROWS),
         len(names),
-        figsize=(5.5 * len(names), 10),
+        figsize=(4.7 * len(names), 9.5),
         sharex="col",
         squeeze=False,
         gridspec_kw={"height_ratios": [1.2] + [1] * len(_HEAT_ROWS)},
@@ -182,16 +205,29 @@ def plot_gate_heatmaps(
         ax = axes[0, col]
         ax.plot(steps, p.to_numpy(), color="k", lw=1.2)
         dated = isinstance(p.index, pd.DatetimeIndex)
-        ax.set_title(f"{name}\n{p.index[0].date()} to {p.index[-1].date()}" if dated else name, fontsize=10)
+        ax.set_title(
+            f"{name}\n{p.index[0].date()} to {p.index[-1].date()}" if dated else name,
+            fontsize=10,
+        )
         ax.set_ylabel(top_label)
         marked = list((marks or {}).get(name, []))
         if marked:
-            ax.scatter(marked, p.to_numpy()[np.asarray(marked) - 1], color="tab:red", zorder=3, s=25)
+            ax.scatter(
+                marked,
+                p.to_numpy()[np.asarray(marked) - 1],
+                color="tab:red",
+                zorder=3,
+                s=25,
+            )
         for row, (key, label, cmap) in enumerate(_HEAT_ROWS, start=1):
             ax = axes[row, col]
             values = shown(name, key)
             if centre or key == "c":
-                vmin, vmax, cmap = -limits[key], limits[key], "PuOr_r" if key == "c" else "coolwarm"
+                vmin, vmax, cmap = (
+                    -limits[key],
+                    limits[key],
+                    "PuOr_r" if key == "c" else "coolwarm",
+                )
             else:
                 vmin, vmax = 0.0, 1.0
             im = ax.imshow(

@@ -1,4 +1,5 @@
-"""A small Keras ``LSTM(units) -> Dense(1)`` trained on the report's windows, its weights kept.
+"""A small Keras ``LSTM(units) -> Dense(1)`` trained on the report's windows, its
+weights kept.
 
 Lesson 02 runs the NumPy cell with these weights (:func:`train_gate_model`), so
 that its gates are shaped by the data. The model goes through the course's one
@@ -25,7 +26,8 @@ PARAM_NAMES = ("kernel", "recurrent_kernel", "bias", "w_out", "b_out")
 
 @dataclass
 class GateModel:
-    """A trained ``LSTM(units) -> Dense(1)``: its weights as NumPy arrays, and its record.
+    """A trained ``LSTM(units) -> Dense(1)``: its weights as NumPy arrays, and its
+    record.
 
     Attributes
     ----------
@@ -63,9 +65,14 @@ class GateModel:
 
 
 def train_gate_model(
-    data: WindowedData, units: int = 16, epochs: int = 20, batch_size: int = 32, seed: int = 0
+    data: WindowedData,
+    units: int = 16,
+    epochs: int = 20,
+    batch_size: int = 32,
+    seed: int = 0,
 ) -> GateModel:
-    """Train a small ``LSTM(units) -> Dense(1)`` on ``data``'s training windows, or load it.
+    """Train a small ``LSTM(units) -> Dense(1)`` on ``data``'s training windows, or load
+    it.
 
     Parameters
     ----------
@@ -83,8 +90,23 @@ def train_gate_model(
     GateModel
     """
     config = GateConfig(units=units, epochs=epochs, batch_size=batch_size)
-    job = TrainJob(config, data.X_train, data.y_train, data.X_test, seed, label=f"LSTM({units}) seed {seed}",
-                   keep_weights=True)
+    job = TrainJob(
+        config,
+        data.X_train,
+        data.y_train,
+        data.X_test,
+        seed,
+        label=f"LSTM({units}) seed {seed}",
+        keep_weights=True,
+    )
     result = train(job, log_every=0)
     params = dict(zip(PARAM_NAMES, result.weights, strict=True))
-    return GateModel(params, result.outputs, result.loss, result.seconds, result.cached, result.key, job_info(job))
+    return GateModel(
+        params,
+        result.outputs,
+        result.loss,
+        result.seconds,
+        result.cached,
+        result.key,
+        job_info(job),
+    )

@@ -1,8 +1,10 @@
-"""The report's other literature designs, beyond its own Keras model (the first half of the literature and walk-forward lesson).
+"""The report's other literature designs, beyond its own Keras model (the first half of
+the literature and walk-forward lesson).
 
-- The networks of Solution 2 (Castilla) are :data:`lstm_helpers.models.stack_model.CASTILLA`
-  and :data:`~lstm_helpers.models.stack_model.CASTILLA_CLASSIFIER`; the classifier's labels are
-  :func:`lstm_helpers.training.forecasting.up_labels`.
+- The networks of Solution 2 (Castilla) are
+  :data:`lstm_helpers.models.stack_model.CASTILLA` and
+  :data:`~lstm_helpers.models.stack_model.CASTILLA_CLASSIFIER`; the classifier's labels
+  are :func:`lstm_helpers.training.forecasting.up_labels`.
 - :func:`classification_scores`: "up" calls scored against the constant answer
   chosen on the training years, with a binomial test (the best constant of the
   test days beside it, as hindsight).
@@ -21,13 +23,19 @@ from lstm_helpers.evaluation.direction import calls_test
 
 
 def classification_scores(
-    actual: np.ndarray, previous: np.ndarray, proba: np.ndarray, train_share_up: float, threshold: float = 0.5
+    actual: np.ndarray,
+    previous: np.ndarray,
+    proba: np.ndarray,
+    train_share_up: float,
+    threshold: float = 0.5,
 ) -> dict[str, float]:
-    """A classifier's "up" calls against the constant chosen on the training years, with a binomial test.
+    """A classifier's "up" calls against the constant chosen on the training years, with
+    a binomial test.
 
-    Scored like every direction call of the course (:func:`lstm_helpers.evaluation.direction.calls_test`):
-    days without a move are left out, the bar is the constant answer the training years
-    favour, and the best constant of the test days is shown beside it as hindsight.
+    Scored like every direction call of the course
+    (:func:`lstm_helpers.evaluation.direction.calls_test`): days without a move are left
+    out, the bar is the constant answer the training years favour, and the best constant
+    of the test days is shown beside it as hindsight.
 
     Parameters
     ----------
@@ -71,7 +79,8 @@ def classification_scores(
 
 
 def fraction_split_end(index: pd.DatetimeIndex, fraction: float = 0.75) -> pd.Timestamp:
-    """The last training day of a chronological split that trains on ``fraction`` of the days."""
+    """The last training day of a chronological split that trains on ``fraction`` of the
+    days."""
     if not 0.0 < fraction < 1.0:
         raise ValueError(f"fraction must be between 0 and 1, got {fraction}")
     if len(index) < 2:
@@ -80,10 +89,16 @@ def fraction_split_end(index: pd.DatetimeIndex, fraction: float = 0.75) -> pd.Ti
 
 
 def purged_neighbours(
-    X_train: np.ndarray, y_train: np.ndarray, train_days: np.ndarray, X_test: np.ndarray, test_days: np.ndarray,
-    k: int = 5, gap: int = 5,
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    train_days: np.ndarray,
+    X_test: np.ndarray,
+    test_days: np.ndarray,
+    k: int = 5,
+    gap: int = 5,
 ) -> np.ndarray:
-    """A k-nearest-neighbours forecast that may not use training windows within ``gap`` days of the test window.
+    """A k-nearest-neighbours forecast that may not use training windows within ``gap``
+    days of the test window.
 
     For each test window, the ``k`` nearest training windows (Euclidean
     distance) are taken among those whose position differs from the test
@@ -107,10 +122,18 @@ def purged_neighbours(
     """
     from sklearn.neighbors import NearestNeighbors
 
-    wanted = min(len(y_train), k + 2 * gap + 1)  # enough candidates to keep k after the purge
-    found = NearestNeighbors(n_neighbors=wanted).fit(X_train).kneighbors(X_test, return_distance=False)
+    # enough candidates to keep k after the purge
+    wanted = min(len(y_train), k + 2 * gap + 1)
+    found = (
+        NearestNeighbors(n_neighbors=wanted)
+        .fit(X_train)
+        .kneighbors(X_test, return_distance=False)
+    )
     far = np.abs(train_days[found] - test_days[:, None]) > gap
     keep = far & (np.cumsum(far, axis=1) <= k)
     if (keep.sum(axis=1) < k).any():
-        raise ValueError(f"fewer than {k} training windows lie more than {gap} days from some test window")
+        raise ValueError(
+            f"fewer than {k} training windows lie more than {gap} "
+            "days from some test window"
+        )
     return (y_train[found] * keep).sum(axis=1) / k

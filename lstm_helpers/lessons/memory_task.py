@@ -1,4 +1,5 @@
-"""The memory lesson's task and networks: the adding problem, and one recurrent layer to solve it.
+"""The memory lesson's task and networks: the adding problem, and one recurrent layer to
+solve it.
 
 The adding problem (Hochreiter & Schmidhuber 1997, their experiment 4) asks a
 network to remember two numbers over a delay. Every step of a sequence of
@@ -28,7 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_helpers.numpy_lstm.cell import gate_block
-from lstm_helpers.tf_quiet import keras  # TensorFlow loaded without its C++ start-up lines
+
+# TensorFlow loaded without its C++ start-up lines
+from lstm_helpers.tf_quiet import keras
 
 CELLS: tuple[str, ...] = ("rnn", "lstm", "gru")
 """The recurrent layers compared: ``SimpleRNN``, ``LSTM``, ``GRU``."""
@@ -83,7 +86,9 @@ def marked_steps(X: np.ndarray) -> np.ndarray:
     """The two marked steps of every sequence, shape (n, 2), earlier first."""
     X = np.asarray(X)
     if X.ndim != 3 or X.shape[2] != 2:
-        raise ValueError(f"X must be adding-problem sequences of shape (n, T, 2), got {X.shape}")
+        raise ValueError(
+            f"X must be adding-problem sequences of shape (n, T, 2), got {X.shape}"
+        )
     steps = [np.flatnonzero(row) for row in X[:, :, 1]]
     if any(len(s) != 2 for s in steps):
         raise ValueError("every sequence must have exactly two markers")
@@ -92,7 +97,8 @@ def marked_steps(X: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class MemoryConfig:
-    """``Input(T, 2) -> recurrent layer(units) -> Dense(1)``, Adam with gradient clipping, MSE.
+    """``Input(T, 2) -> recurrent layer(units) -> Dense(1)``, Adam with gradient
+    clipping, MSE.
 
     Attributes
     ----------
@@ -128,15 +134,23 @@ class MemoryConfig:
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {', '.join(CELLS)}; got {self.cell!r}")
+            raise ValueError(
+                f"cell must be one of {', '.join(CELLS)}; got {self.cell!r}"
+            )
         if self.forget_bias is not None and self.cell != "lstm":
-            raise ValueError(f"forget_bias is an LSTM setting; the {self.cell} has no forget gate")
+            raise ValueError(
+                f"forget_bias is an LSTM setting; the {self.cell} has no forget gate"
+            )
         if self.units < 1 or self.epochs < 1 or self.batch_size < 1:
-            raise ValueError(f"units, epochs and batch_size must be positive, got {self.units}, "
-                             f"{self.epochs}, {self.batch_size}")
+            raise ValueError(
+                "units, epochs and batch_size must be positive, got "
+                f"{self.units}, "
+                f"{self.epochs}, {self.batch_size}"
+            )
 
     def layer(self) -> keras.layers.Layer:
-        """The recurrent layer, with Keras's default initialisers except the forget bias."""
+        """The recurrent layer, with Keras's default initialisers except the forget
+        bias."""
         if self.cell == "rnn":
             return keras.layers.SimpleRNN(self.units)
         if self.cell == "gru":
@@ -158,6 +172,8 @@ class MemoryConfig:
             [keras.Input((window, n_features)), self.layer(), keras.layers.Dense(1)],
             name=f"{self.name}_{self.cell}_{self.units}",
         )
-        optimizer = keras.optimizers.Adam(learning_rate=self.learning_rate, clipnorm=self.clipnorm)
+        optimizer = keras.optimizers.Adam(
+            learning_rate=self.learning_rate, clipnorm=self.clipnorm
+        )
         model.compile(optimizer=optimizer, loss="mean_squared_error", jit_compile=True)
         return model

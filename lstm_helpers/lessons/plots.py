@@ -24,7 +24,8 @@ def plot_split(
     test_start: str = REPORT_SPLIT.test_start,
     ncols: int = 2,
 ) -> plt.Figure:
-    """One panel per ticker: the target column, training part and test part in two colours.
+    """One panel per ticker: the target column, training part and test part in two
+    colours.
 
     Parameters
     ----------
@@ -42,7 +43,9 @@ def plot_split(
     n = len(prices)
     ncols = max(1, min(ncols, n))
     nrows = (n + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 3 * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(4.7 * ncols, 2.8 * nrows), squeeze=False
+    )
     for ax, (ticker, frame) in zip(axes.flat, prices.items(), strict=False):
         series = frame[target]
         train, test = series.loc[:train_end], series.loc[test_start:]
@@ -118,7 +121,8 @@ def plot_losses(losses: dict[str, list[float]], ax: plt.Axes | None = None) -> p
 
 
 def plot_fold_ratios(ratios: pd.DataFrame, highlight: str | None = None) -> plt.Figure:
-    """Each model's RMSE ratio to persistence per test year, one panel per stock, two panels a row.
+    """Each model's RMSE ratio to persistence per test year, one panel per stock, two
+    panels a row.
 
     Parameters
     ----------
@@ -131,62 +135,98 @@ def plot_fold_ratios(ratios: pd.DataFrame, highlight: str | None = None) -> plt.
     tickers = list(dict.fromkeys(ratios.index.get_level_values(0)))
     cols = min(2, len(tickers))
     rows = -(-len(tickers) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.4 * rows), squeeze=False, sharex=True)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(4.7 * cols, 3.4 * rows), squeeze=False, sharex=True
+    )
     for ax, ticker in zip(axes.flat, tickers, strict=False):
         part = ratios.loc[ticker]
         for name in part.columns:
             strong = name == highlight
-            ax.plot(part.index, part[name], marker="o", label=name, ls="--" if strong else "-",
-                    lw=2.5 if strong else 1.2, zorder=4 if strong else 3)
+            ax.plot(
+                part.index,
+                part[name],
+                marker="o",
+                label=name,
+                ls="--" if strong else "-",
+                lw=2.5 if strong else 1.2,
+                zorder=4 if strong else 3,
+            )
         ax.axhline(1.0, color="k", lw=0.8, label="persistence (= 1)")
         ax.set_title(ticker, fontsize=10)
         ax.set_xticks(list(part.index))
         ax.grid(alpha=0.3)
-    for ax in axes.flat[len(tickers):]:
+    for ax in axes.flat[len(tickers) :]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel("RMSE / persistence's")
     for ax in axes[-1]:
         ax.set_xlabel("test year")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncol=min(4, len(labels)), fontsize=8)
+    fig.legend(
+        handles, labels, loc="upper center", ncol=min(4, len(labels)), fontsize=8
+    )
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / (3.4 * rows) - 0.05))
     return fig
 
 
-def _grid(n: int, width: float, height: float, ncols: int = 2, **kwargs) -> tuple[plt.Figure, list[plt.Axes]]:
-    """``n`` panels, ``ncols`` a row (so that a figure fits a book's column), unused panels hidden."""
+def _grid(
+    n: int, width: float, height: float, ncols: int = 2, **kwargs
+) -> tuple[plt.Figure, list[plt.Axes]]:
+    """``n`` panels, ``ncols`` a row (so that a figure fits a book's column), unused
+    panels hidden."""
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, **kwargs)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, **kwargs
+    )
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, list(axes.flat[:n])
 
 
-def plot_seed_rmse(runs: pd.DataFrame, baselines: pd.DataFrame, tickers: list[str], models: list[str]) -> plt.Figure:
-    """Each model's test RMSE per seed (dots) with mean ± sd, beside the baselines, one panel per stock.
+def plot_seed_rmse(
+    runs: pd.DataFrame, baselines: pd.DataFrame, tickers: list[str], models: list[str]
+) -> plt.Figure:
+    """Each model's test RMSE per seed (dots) with mean ± sd, beside the baselines, one
+    panel per stock.
 
     Parameters
     ----------
     runs : DataFrame
-        :attr:`lstm_helpers.lessons.experiments.Comparison.runs` (``ticker``, ``model``, ``rmse``).
+        :attr:`lstm_helpers.lessons.experiments.Comparison.runs` (``ticker``, ``model``,
+        ``rmse``).
     baselines : DataFrame
-        :func:`lstm_helpers.lessons.experiments.baseline_runs`: persistence, ``EMA(0.5)`` and ``SMA(100)`` are drawn.
+        :func:`lstm_helpers.lessons.experiments.baseline_runs`: persistence,
+        ``EMA(0.5)`` and ``SMA(100)`` are drawn.
     tickers, models : list of str
         The panels, and the models in each panel's order.
     """
     from matplotlib.ticker import FormatStrFormatter
 
-    fig, axes = _grid(len(tickers), 5.0, 4.2)
+    fig, axes = _grid(len(tickers), 4.7, 4.0)
     for ax, ticker in zip(axes, tickers, strict=True):
         for k, name in enumerate(models):
-            vals = runs[(runs["ticker"] == ticker) & (runs["model"] == name)]["rmse"].to_numpy()
+            vals = runs[(runs["ticker"] == ticker) & (runs["model"] == name)][
+                "rmse"
+            ].to_numpy()
             ax.scatter([k] * len(vals), vals, s=18, zorder=3)
-            ax.errorbar(k, vals.mean(), yerr=vals.std(ddof=1) if len(vals) > 1 else 0, fmt="_", color="k",
-                        capsize=4, zorder=2)
-        for bname, style in (("persistence", "-"), ("EMA(0.5)", "--"), ("SMA(100)", ":")):
-            value = baselines[(baselines["ticker"] == ticker) & (baselines["model"] == bname)]["rmse"]
+            ax.errorbar(
+                k,
+                vals.mean(),
+                yerr=vals.std(ddof=1) if len(vals) > 1 else 0,
+                fmt="_",
+                color="k",
+                capsize=4,
+                zorder=2,
+            )
+        for bname, style in (
+            ("persistence", "-"),
+            ("EMA(0.5)", "--"),
+            ("SMA(100)", ":"),
+        ):
+            value = baselines[
+                (baselines["ticker"] == ticker) & (baselines["model"] == bname)
+            ]["rmse"]
             if len(value):
                 ax.axhline(value.iloc[0], color="grey", ls=style, lw=1, label=bname)
         ax.set_yscale("log")
@@ -194,28 +234,42 @@ def plot_seed_rmse(runs: pd.DataFrame, baselines: pd.DataFrame, tickers: list[st
         ax.yaxis.set_minor_formatter(FormatStrFormatter("%g"))
         ax.tick_params(axis="y", which="minor", labelsize=8)
         ax.margins(y=0.08)
-        ax.set_xticks(range(len(models)), [n.replace(" ", "\n", 1) for n in models], fontsize=8)
+        ax.set_xticks(
+            range(len(models)), [n.replace(" ", "\n", 1) for n in models], fontsize=8
+        )
         ax.set_title(ticker)
         ax.set_ylabel("test RMSE (USD, log scale)")
-    fig.suptitle("Test RMSE per model (dots: seeds; bar: mean ± sd; grey lines: the baselines)", y=0.995)
-    top = 1 - 0.6 / fig.get_figheight()  # the title and, under it, the legend keep their own strip
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, top + 0.005),
-               ncol=3, fontsize=8)
+    fig.suptitle(
+        "Test RMSE per model (dots: seeds; bar: mean ± sd; grey lines: the baselines)",
+        y=0.995,
+    )
+    # the title and, under it, the legend keep their own strip
+    top = 1 - 0.6 / fig.get_figheight()
+    fig.legend(
+        *axes[0].get_legend_handles_labels(),
+        loc="upper center",
+        bbox_to_anchor=(0.5, top + 0.005),
+        ncol=3,
+        fontsize=8,
+    )
     fig.tight_layout(rect=(0, 0, 1, top - 0.3 / fig.get_figheight()))
     return fig
 
 
-def plot_error_against_scaled_price(scaled_actual: dict, errors: dict, title: str) -> plt.Figure:
-    """Forecast error against the actual price scaled to the training range, one panel per stock.
+def plot_error_against_scaled_price(
+    scaled_actual: dict, errors: dict, title: str
+) -> plt.Figure:
+    """Forecast error against the actual price scaled to the training range, one panel
+    per stock.
 
     Parameters
     ----------
     scaled_actual, errors : dict of str -> ndarray, shape (n_test,)
-        Ticker -> the test days' actual price on the training years' MinMax scale (1 = the training
-        maximum), and the forecast minus the actual price in dollars.
+        Ticker -> the test days' actual price on the training years' MinMax scale (1 =
+        the training maximum), and the forecast minus the actual price in dollars.
     title : str
     """
-    fig, axes = _grid(len(errors), 5.0, 3.6)
+    fig, axes = _grid(len(errors), 4.7, 3.5)
     for ax, ticker in zip(axes, errors, strict=True):
         ax.scatter(scaled_actual[ticker], errors[ticker], s=6)
         ax.axvline(1.0, color="k", ls="--", lw=0.8)
@@ -234,21 +288,33 @@ def plot_outputs_against_inputs(last_inputs: dict, outputs: dict) -> plt.Figure:
     Parameters
     ----------
     last_inputs : dict of str -> ndarray, shape (n_test,)
-        Ticker -> each test window's last value (today's scaled price: persistence's forecast).
+        Ticker -> each test window's last value (today's scaled price: persistence's
+        forecast).
     outputs : dict of str -> dict of (str, int) -> ndarray
-        Ticker -> (model, seed) -> the network's scaled outputs on the same windows; one marker per model.
+        Ticker -> (model, seed) -> the network's scaled outputs on the same windows; one
+        marker per model.
     """
-    fig, axes = _grid(len(last_inputs), 5.0, 4.2)
+    fig, axes = _grid(len(last_inputs), 4.7, 4.0)
     markers = ("o", "^", "s", "v")
     for ax, ticker in zip(axes, last_inputs, strict=True):
         last = last_inputs[ticker]
         models = list(dict.fromkeys(model for model, _ in outputs[ticker]))
         for (model, seed), output in outputs[ticker].items():
-            ax.scatter(last, output, s=5, marker=markers[models.index(model) % len(markers)], alpha=0.6,
-                       label=f"{model.removeprefix('LSTM ')}, seed {seed}")
-        lowest = min(float(last.min()), *(float(o.min()) for o in outputs[ticker].values()))
+            ax.scatter(
+                last,
+                output,
+                s=5,
+                marker=markers[models.index(model) % len(markers)],
+                alpha=0.6,
+                label=f"{model.removeprefix('LSTM ')}, seed {seed}",
+            )
+        lowest = min(
+            float(last.min()), *(float(o.min()) for o in outputs[ticker].values())
+        )
         edge = [lowest - 0.02, max(float(last.max()), 1.0) + 0.05]
-        ax.plot(edge, edge, color="k", lw=0.8, label="persistence (output = last input)")
+        ax.plot(
+            edge, edge, color="k", lw=0.8, label="persistence (output = last input)"
+        )
         ax.axvline(1.0, color="grey", ls="--", lw=0.8)
         ax.axhline(1.0, color="grey", ls="--", lw=0.8)
         ax.set_title(ticker)
@@ -269,7 +335,8 @@ def plot_fan_chart(
     title: str,
     ylabel: str,
 ) -> plt.Figure:
-    """The last days of the data, then a forecast's path and bands over the days after them.
+    """The last days of the data, then a forecast's path and bands over the days after
+    them.
 
     Parameters
     ----------
@@ -280,7 +347,8 @@ def plot_fan_chart(
     last_price : float
         The last observed price: persistence's forecast for every future day.
     bands : list of (coverage, low, high)
-        The random walk's bands, widest first (drawn palest); ``low`` and ``high`` have one value per day.
+        The random walk's bands, widest first (drawn palest); ``low`` and ``high`` have
+        one value per day.
     path : array, shape (len(future),)
         The network's forecast.
     path_band : (coverage, low, high)
@@ -288,14 +356,35 @@ def plot_fan_chart(
     title, ylabel : str
     """
     fig, ax = plt.subplots(figsize=(10, 4.2))
-    ax.plot(history.index, history.to_numpy(), color="black", linewidth=1, label="the data")
+    ax.plot(
+        history.index, history.to_numpy(), color="black", linewidth=1, label="the data"
+    )
     for k, (coverage, low, high) in enumerate(bands):
         alpha = 0.15 + 0.15 * k / max(1, len(bands) - 1)
-        ax.fill_between(future, low, high, color="grey", alpha=alpha, label=f"random walk {coverage:.0%}")
-    ax.plot(future, [last_price] * len(future), color="black", linestyle="--", label="persistence")
+        ax.fill_between(
+            future,
+            low,
+            high,
+            color="grey",
+            alpha=alpha,
+            label=f"random walk {coverage:.0%}",
+        )
+    ax.plot(
+        future,
+        [last_price] * len(future),
+        color="black",
+        linestyle="--",
+        label="persistence",
+    )
     ax.plot(future, path, color="C3", label="multi-output LSTM")
     coverage, low, high = path_band
-    ax.plot(future, low, color="C3", linestyle=":", label=f"its empirical {coverage:.0%} band")
+    ax.plot(
+        future,
+        low,
+        color="C3",
+        linestyle=":",
+        label=f"its empirical {coverage:.0%} band",
+    )
     ax.plot(future, high, color="C3", linestyle=":")
     ax.set_title(title)
     ax.set_ylabel(ylabel)
@@ -304,27 +393,54 @@ def plot_fan_chart(
     return fig
 
 
-def plot_gradient_sweeps(lstm_sweep: pd.DataFrame, rnn_sweep: pd.DataFrame) -> plt.Figure:
-    """The learning lesson's two knobs: the LSTM's forget-gate bias and the plain RNN's recurrent scale.
+def plot_gradient_sweeps(
+    lstm_sweep: pd.DataFrame, rnn_sweep: pd.DataFrame
+) -> plt.Figure:
+    """The learning lesson's two knobs: the LSTM's forget-gate bias and the plain RNN's
+    recurrent scale.
 
     Parameters
     ----------
     lstm_sweep : DataFrame
-        Columns ``forget bias``, ``gradient ratio (median)`` and ``product of f_t (median)``.
+        Columns ``forget bias``, ``gradient ratio (median)`` and ``product of f_t
+        (median)``.
     rnn_sweep : DataFrame
-        Columns ``recurrent scale``, ``gradient ratio (median)`` and ``upper bound (median)``.
+        Columns ``recurrent scale``, ``gradient ratio (median)`` and ``upper bound
+        (median)``.
     """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
-    ax1.plot(lstm_sweep["forget bias"], lstm_sweep["gradient ratio (median)"], marker="o", color="tab:orange",
-             label="measured gradient ratio")
-    ax1.plot(lstm_sweep["forget bias"], lstm_sweep["product of f_t (median)"], marker="x", ls="--", color="k",
-             label="product of forget gates")
+    ax1.plot(
+        lstm_sweep["forget bias"],
+        lstm_sweep["gradient ratio (median)"],
+        marker="o",
+        color="tab:orange",
+        label="measured gradient ratio",
+    )
+    ax1.plot(
+        lstm_sweep["forget bias"],
+        lstm_sweep["product of f_t (median)"],
+        marker="x",
+        ls="--",
+        color="k",
+        label="product of forget gates",
+    )
     ax1.set_xlabel("LSTM forget-gate bias")
     ax1.set_title("LSTM: the forget gate is the knob")
-    ax2.plot(rnn_sweep["recurrent scale"], rnn_sweep["gradient ratio (median)"], marker="o", color="tab:blue",
-             label="measured gradient ratio")
-    ax2.plot(rnn_sweep["recurrent scale"], rnn_sweep["upper bound (median)"], marker="x", ls="--", color="k",
-             label="upper bound")
+    ax2.plot(
+        rnn_sweep["recurrent scale"],
+        rnn_sweep["gradient ratio (median)"],
+        marker="o",
+        color="tab:blue",
+        label="measured gradient ratio",
+    )
+    ax2.plot(
+        rnn_sweep["recurrent scale"],
+        rnn_sweep["upper bound (median)"],
+        marker="x",
+        ls="--",
+        color="k",
+        label="upper bound",
+    )
     ax2.set_xlabel("scale of the RNN's recurrent matrix (1 = Keras default)")
     ax2.set_title("plain RNN: vanishes below scale 1, levels off above")
     ax1.set_yscale("log")
@@ -345,13 +461,14 @@ def plot_account(
     report_numbers: dict[tuple[str, str], float],
     stand_in: dict[str, str],
 ) -> plt.Figure:
-    """Each reading of the report's code: test RMSE over persistence's per stock, beside the report's number.
+    """Each reading of the report's code: test RMSE over persistence's per stock, beside
+    the report's number.
 
     Parameters
     ----------
     account : DataFrame
-        :func:`lstm_helpers.lessons.report_account.run_account`'s rows (``hypothesis``, ``model``,
-        ``ticker``, ``rmse``).
+        :func:`lstm_helpers.lessons.report_account.run_account`'s rows (``hypothesis``,
+        ``model``, ``ticker``, ``rmse``).
     models, readings, stocks : list of str
         A panel per model; a colour per reading; the stocks along the x axis.
     persistence : dict of str -> float
@@ -359,31 +476,56 @@ def plot_account(
     report_numbers : dict of (str, str) -> float
         (stock, model) -> the report's RMSE, drawn as a black bar (empty: none drawn).
     stand_in : dict of str -> str
-        A stock whose numbers stand in for another's in the report's table (AABA for "IBM").
+        A stock whose numbers stand in for another's in the report's table (AABA for
+        "IBM").
     """
     from matplotlib.ticker import FormatStrFormatter
 
-    fig, axes = plt.subplots(1, len(models), figsize=(5.0 * len(models), 4.6), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(
+        1, len(models), figsize=(4.7 * len(models), 4.4), squeeze=False, sharey=True
+    )
     for ax, name in zip(axes[0], models, strict=True):
         for k, reading in enumerate(readings):
-            part = account[(account["hypothesis"] == reading) & (account["model"] == name)
-                           & account["ticker"].isin(stocks)]
-            x = [stocks.index(t) + 0.7 * (k / max(1, len(readings) - 1) - 0.5) for t in part["ticker"]]
-            ax.scatter(x, part["rmse"].to_numpy() / part["ticker"].map(persistence).to_numpy(), s=18,
-                       label=reading, color=f"C{k}")
+            part = account[
+                (account["hypothesis"] == reading)
+                & (account["model"] == name)
+                & account["ticker"].isin(stocks)
+            ]
+            x = [
+                stocks.index(t) + 0.7 * (k / max(1, len(readings) - 1) - 0.5)
+                for t in part["ticker"]
+            ]
+            ax.scatter(
+                x,
+                part["rmse"].to_numpy() / part["ticker"].map(persistence).to_numpy(),
+                s=18,
+                label=reading,
+                color=f"C{k}",
+            )
         for j, ticker in enumerate(stocks):
             number = report_numbers.get((stand_in.get(ticker, ticker), name))
             if number is not None:
-                ax.hlines(number / persistence[ticker], j - 0.42, j + 0.42, color="black", linewidth=2.2,
-                          label="the report" if j == 0 else None)
+                ax.hlines(
+                    number / persistence[ticker],
+                    j - 0.42,
+                    j + 0.42,
+                    color="black",
+                    linewidth=2.2,
+                    label="the report" if j == 0 else None,
+                )
         ax.axhline(1.0, color="grey", linewidth=0.8)
         ax.set_yscale("log")
         ax.set_yticks([1, 2, 5, 10, 20, 50, 100])
         ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-        ax.set_xticks(range(len(stocks)), [f"{t}\n(as 'IBM')" if t in stand_in else t for t in stocks])
+        ax.set_xticks(
+            range(len(stocks)),
+            [f"{t}\n(as 'IBM')" if t in stand_in else t for t in stocks],
+        )
         ax.set_title(name)
     axes[0, 0].set_ylabel("test RMSE / persistence's RMSE (log scale)")
     handles, labels = axes[0, -1].get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=min(3, len(labels)))
+    fig.legend(
+        handles, labels, fontsize=7, loc="lower center", ncol=min(3, len(labels))
+    )
     fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig

@@ -1,8 +1,12 @@
-"""The models layer: the Keras networks, each a frozen configuration that builds its compiled model.
+"""The models layer: the Keras networks, each a frozen configuration that builds its
+compiled model.
 
-- :mod:`~lstm_helpers.models.report_model`      the report's stacked network (``DEFAULT``, ``IMPROVED``)
-- :mod:`~lstm_helpers.models.stack_model`       LSTM layers of their own sizes (the report's Solution 2)
-- :mod:`~lstm_helpers.models.gate_network`      the cell lesson's small LSTM, whose gates it draws
+- :mod:`~lstm_helpers.models.report_model`      the report's stacked network
+  (``DEFAULT``, ``IMPROVED``)
+- :mod:`~lstm_helpers.models.stack_model`       LSTM layers of their own sizes (the
+  report's Solution 2)
+- :mod:`~lstm_helpers.models.gate_network`      the cell lesson's small LSTM, whose
+  gates it draws
 - :mod:`~lstm_helpers.models.multi_step_models` the multi-step lesson's networks
 
 One configuration type per module: a module's code is part of the cache key of

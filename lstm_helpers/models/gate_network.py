@@ -1,4 +1,5 @@
-"""The cell lesson's small Keras LSTM: ``LSTM(units) -> Dense(1)``, whose gates it draws.
+"""The cell lesson's small Keras LSTM: ``LSTM(units) -> Dense(1)``, whose gates it
+draws.
 
 This module's code is part of the cache key of every :class:`GateConfig`
 model and of no other.
@@ -9,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lstm_helpers.models.report_model import TrainingSettings
-from lstm_helpers.tf_quiet import keras  # TensorFlow loaded without its C++ start-up lines
+
+# TensorFlow loaded without its C++ start-up lines
+from lstm_helpers.tf_quiet import keras
 
 
 @dataclass(frozen=True)
 class GateConfig(TrainingSettings):
-    """``Input(window, n_features) -> LSTM(units) -> Dense(1)``, Adam and mean squared error.
+    """``Input(window, n_features) -> LSTM(units) -> Dense(1)``, Adam and mean squared
+    error.
 
     The small model whose weights lesson 02 runs through the NumPy cell.
     """
@@ -28,9 +32,14 @@ class GateConfig(TrainingSettings):
     patience: int = 5
 
     def build(self, window: int = 60, n_features: int = 1) -> keras.Model:
-        """The compiled model (Keras's default compilation, as lesson 02 was first measured with)."""
+        """The compiled model (Keras's default compilation, as lesson 02 was first
+        measured with)."""
         model = keras.Sequential(
-            [keras.Input((window, n_features)), keras.layers.LSTM(self.units), keras.layers.Dense(1)],
+            [
+                keras.Input((window, n_features)),
+                keras.layers.LSTM(self.units),
+                keras.layers.Dense(1),
+            ],
             name=f"gate_lstm_{self.units}",
         )
         model.compile(optimizer=self.optimizer, loss="mean_squared_error")

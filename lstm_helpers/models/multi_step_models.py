@@ -1,4 +1,5 @@
-"""The networks of the multi-step lesson: one LSTM with one or H outputs, or an encoder-decoder.
+"""The networks of the multi-step lesson: one LSTM with one or H outputs, or an
+encoder-decoder.
 
 :class:`MultiStepConfig` is a frozen configuration that builds its compiled
 Keras model. This module defines its type, so its code is part of the cache
@@ -18,7 +19,8 @@ KINDS: tuple[str, ...] = ("dense", "encoder-decoder")
 
 @dataclass(frozen=True)
 class MultiStepConfig:
-    """``Input(window, 1) -> LSTM(units) -> Dense(outputs)``, or an encoder-decoder of ``outputs`` steps.
+    """``Input(window, 1) -> LSTM(units) -> Dense(outputs)``, or an encoder-decoder of
+    ``outputs`` steps.
 
     Attributes
     ----------
@@ -36,7 +38,8 @@ class MultiStepConfig:
     epochs, batch_size : int
         Most epochs (training stops early on the validation windows) and minibatch size.
     patience : int
-        Epochs without a better validation loss before training stops (best weights kept).
+        Epochs without a better validation loss before training stops (best weights
+        kept).
     learning_rate : float
         Adam's step size.
     """
@@ -54,26 +57,43 @@ class MultiStepConfig:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {self.kind!r}")
+            raise ValueError(
+                f"kind must be one of {', '.join(KINDS)}; got {self.kind!r}"
+            )
         if min(self.units, self.outputs, self.epochs, self.batch_size) < 1:
-            raise ValueError(f"units, outputs, epochs and batch_size must be positive, got {self.units}, "
-                             f"{self.outputs}, {self.epochs}, {self.batch_size}")
+            raise ValueError(
+                "units, outputs, epochs and batch_size must be "
+                f"positive, got {self.units}, "
+                f"{self.outputs}, {self.epochs}, {self.batch_size}"
+            )
 
     def with_training(self, epochs: int | None = None) -> MultiStepConfig:
-        """A copy with another most-epochs (``None`` keeps it): for the quick profile."""
+        """A copy with another most-epochs (``None`` keeps it): for the quick
+        profile."""
         return self if epochs is None else replace(self, epochs=epochs)
 
     def build(self, window: int = 60, n_features: int = 1) -> keras.Model:
-        """The compiled model: input (batch, window, n_features), output (batch, outputs), MSE."""
+        """The compiled model: input (batch, window, n_features), output (batch,
+        outputs), MSE."""
         inputs = keras.Input((window, n_features))
         if self.kind == "dense":
-            out = keras.layers.Dense(self.outputs)(keras.layers.LSTM(self.units)(inputs))
+            out = keras.layers.Dense(self.outputs)(
+                keras.layers.LSTM(self.units)(inputs)
+            )
         else:
             state = keras.layers.LSTM(self.units)(inputs)
             steps = keras.layers.LSTM(self.units, return_sequences=True)(
-                keras.layers.RepeatVector(self.outputs)(state))
+                keras.layers.RepeatVector(self.outputs)(state)
+            )
             out = keras.layers.Reshape((self.outputs,))(keras.layers.Dense(1)(steps))
-        model = keras.Model(inputs, out, name=f"{self.name}_{self.kind}_{self.outputs}".replace(" ", "_"))
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate), loss="mean_squared_error",
-                      jit_compile=True)
+        model = keras.Model(
+            inputs,
+            out,
+            name=f"{self.name}_{self.kind}_{self.outputs}".replace(" ", "_"),
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
+            loss="mean_squared_error",
+            jit_compile=True,
+        )
         return model

@@ -1,4 +1,5 @@
-"""The report's stacked network (its Step 5), a frozen configuration that builds its model.
+"""The report's stacked network (its Step 5), a frozen configuration that builds its
+model.
 
 :class:`ModelConfig`, :func:`build_model`: ``layers`` recurrent layers of
 ``units`` each, every one followed by ``Dropout``, then ``Dense(1)``; rmsprop
@@ -20,7 +21,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from lstm_helpers.data.periods import REPORT_SPLIT
-from lstm_helpers.tf_quiet import keras  # TensorFlow loaded without its C++ start-up lines
+
+# TensorFlow loaded without its C++ start-up lines
+from lstm_helpers.tf_quiet import keras
 
 
 class TrainingSettings:
@@ -29,7 +32,9 @@ class TrainingSettings:
     epochs: int
     batch_size: int
 
-    def with_training(self, epochs: int | None = None, batch_size: int | None = None) -> Any:
+    def with_training(
+        self, epochs: int | None = None, batch_size: int | None = None
+    ) -> Any:
         """A copy with other epochs or batch size (``None`` keeps the current value)."""
         return replace(
             self,  # type: ignore[type-var]
@@ -101,7 +106,9 @@ IMPROVED = ModelConfig(name="improved", dropout=0.1, epochs=20, batch_size=12)
 """The report's improved model: Dropout(0.1), 20 epochs, batch 12."""
 
 
-def build_model(config: ModelConfig, window: int = 60, n_features: int = 1) -> keras.Model:
+def build_model(
+    config: ModelConfig, window: int = 60, n_features: int = 1
+) -> keras.Model:
     """Build and compile the stacked model of ``config``.
 
     Parameters
@@ -122,14 +129,23 @@ def build_model(config: ModelConfig, window: int = 60, n_features: int = 1) -> k
     if config.cell not in ("lstm", "gru"):
         raise ValueError(f"cell must be 'lstm' or 'gru', got {config.cell!r}")
     if config.layers < 1 or config.units < 1:
-        raise ValueError(f"need at least one layer of at least one unit, got {config.layers} x {config.units}")
+        raise ValueError(
+            "need at least one layer of at least one unit, got "
+            f"{config.layers} x {config.units}"
+        )
     recurrent = keras.layers.LSTM if config.cell == "lstm" else keras.layers.GRU
     stack: list[keras.layers.Layer] = [keras.Input((window, n_features))]
     for k in range(config.layers):
         layer = recurrent(config.units, return_sequences=k < config.layers - 1)
-        stack.append(keras.layers.Bidirectional(layer) if config.bidirectional else layer)
+        stack.append(
+            keras.layers.Bidirectional(layer) if config.bidirectional else layer
+        )
         stack.append(keras.layers.Dropout(config.dropout))
     stack.append(keras.layers.Dense(1))
     model = keras.Sequential(stack, name=f"{config.name}_{config.cell}")
-    model.compile(optimizer=config.optimizer, loss="mean_squared_error", jit_compile=config.jit_compile)
+    model.compile(
+        optimizer=config.optimizer,
+        loss="mean_squared_error",
+        jit_compile=config.jit_compile,
+    )
     return model

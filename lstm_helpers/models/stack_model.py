@@ -1,4 +1,5 @@
-"""A stack of LSTM layers of their own sizes: the network of the report's Solution 2 (Castilla).
+"""A stack of LSTM layers of their own sizes: the network of the report's Solution 2
+(Castilla).
 
 :class:`StackConfig` has a linear or a sigmoid output; :data:`CASTILLA` and
 :data:`CASTILLA_CLASSIFIER` are the network of the report's Solution 2 and its
@@ -12,12 +13,15 @@ from dataclasses import dataclass
 
 from lstm_helpers.data.periods import REPORT_SPLIT
 from lstm_helpers.models.report_model import TrainingSettings
-from lstm_helpers.tf_quiet import keras  # TensorFlow loaded without its C++ start-up lines
+
+# TensorFlow loaded without its C++ start-up lines
+from lstm_helpers.tf_quiet import keras
 
 
 @dataclass(frozen=True)
 class StackConfig(TrainingSettings):
-    """A stack of LSTM layers with their own sizes, each followed by Dropout, then Dense(1).
+    """A stack of LSTM layers with their own sizes, each followed by Dropout, then
+    Dense(1).
 
     Attributes are those of :class:`ModelConfig` (training, early stopping)
     plus ``layer_units`` (units per LSTM layer) and ``output`` (``"linear"``
@@ -37,18 +41,30 @@ class StackConfig(TrainingSettings):
     patience: int = 5
 
     def build(self, window: int = 60, n_features: int = 1) -> keras.Model:
-        """The compiled model: MSE for a linear output, binary cross-entropy for a sigmoid."""
+        """The compiled model: MSE for a linear output, binary cross-entropy for a
+        sigmoid."""
         if self.output not in ("linear", "sigmoid"):
-            raise ValueError(f"output must be 'linear' or 'sigmoid', got {self.output!r}")
+            raise ValueError(
+                f"output must be 'linear' or 'sigmoid', got {self.output!r}"
+            )
         stack: list = [keras.Input((window, n_features))]
         for k, units in enumerate(self.layer_units):
-            stack.append(keras.layers.LSTM(units, return_sequences=k < len(self.layer_units) - 1))
+            stack.append(
+                keras.layers.LSTM(units, return_sequences=k < len(self.layer_units) - 1)
+            )
             stack.append(keras.layers.Dropout(self.dropout))
         stack.append(keras.layers.Dense(1, activation=self.output))
         model = keras.Sequential(stack, name=self.name)
-        loss = "binary_crossentropy" if self.output == "sigmoid" else "mean_squared_error"
+        loss = (
+            "binary_crossentropy" if self.output == "sigmoid" else "mean_squared_error"
+        )
         metrics = ["accuracy"] if self.output == "sigmoid" else None
-        model.compile(optimizer=self.optimizer, loss=loss, metrics=metrics, jit_compile=self.jit_compile)
+        model.compile(
+            optimizer=self.optimizer,
+            loss=loss,
+            metrics=metrics,
+            jit_compile=self.jit_compile,
+        )
         return model
 
 
@@ -56,4 +72,4 @@ CASTILLA = StackConfig(name="castilla")
 """Solution 2's regression network (early stopping on 2016, at most 30 epochs)."""
 
 CASTILLA_CLASSIFIER = StackConfig(name="castilla-up", output="sigmoid")
-"""The same network asked Castilla's question directly: will tomorrow's High be higher?"""
+"""The same network asked Castilla's question directly: will tomorrow's High be higher?"""  # noqa: E501

@@ -34,8 +34,18 @@ function keeps the floating dtype of its input ``x`` (float32 stays float32).
 """
 
 from lstm_helpers.numpy_lstm._checks import Array, Params
-from lstm_helpers.numpy_lstm.cell import GATES, gate_block, lstm_step_backward, lstm_step_forward, sigmoid
-from lstm_helpers.numpy_lstm.gradcheck import input_gradient_norms, numerical_gradient, relative_error
+from lstm_helpers.numpy_lstm.cell import (
+    GATES,
+    gate_block,
+    lstm_step_backward,
+    lstm_step_forward,
+    sigmoid,
+)
+from lstm_helpers.numpy_lstm.gradcheck import (
+    input_gradient_norms,
+    numerical_gradient,
+    relative_error,
+)
 from lstm_helpers.numpy_lstm.initializers import (
     glorot_uniform,
     init_lstm_params,

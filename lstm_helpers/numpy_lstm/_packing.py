@@ -15,7 +15,8 @@ from lstm_helpers.numpy_lstm._checks import Array
 from lstm_helpers.numpy_lstm.cell import GATES
 
 _FAST_ORDER = ("i", "f", "o", "c")
-"""The fast loop's block order: the three sigmoid gates together, then the candidate (``g``, Keras's ``c``)."""
+"""The fast loop's block order: the three sigmoid gates together, then the candidate
+(``g``, Keras's ``c``)."""
 
 
 def _keras_to_ifog(a: Array) -> Array:
@@ -25,17 +26,20 @@ def _keras_to_ifog(a: Array) -> Array:
 
 
 def _ifog_to_keras(a: Array) -> Array:
-    """Inverse of :func:`_keras_to_ifog` (swapping the last two blocks undoes itself)."""
+    """Inverse of :func:`_keras_to_ifog` (swapping the last two blocks undoes
+    itself)."""
     return _keras_to_ifog(a)
 
 
 def _stacked_weights(kernel: Array, recurrent_kernel: Array, bias: Array) -> Array:
-    """``[recurrent_kernel; kernel; bias]``, shape (H + D + 1, 4H), gate blocks reordered to i, f, o, g."""
+    """``[recurrent_kernel; kernel; bias]``, shape (H + D + 1, 4H), gate blocks
+    reordered to i, f, o, g."""
     return _keras_to_ifog(np.concatenate([recurrent_kernel, kernel, bias[None, :]]))
 
 
 def _halve_sigmoid_columns(w_all: Array) -> Array:
-    """``w_all`` with the i, f, o columns (the first 3H) times 1/2, for sigmoid(z) = (1 + tanh(z/2)) / 2.
+    """``w_all`` with the i, f, o columns (the first 3H) times 1/2, for sigmoid(z) = (1
+    + tanh(z/2)) / 2.
 
     Multiplying by 1/2 is exact in floating point, so tanh sees exactly z/2.
     """
@@ -46,9 +50,11 @@ def _halve_sigmoid_columns(w_all: Array) -> Array:
 
 
 def _stacked_inputs(x: Array, h0: Array) -> Array:
-    """The buffer ``hx`` of :class:`LSTMCache`, shape (T + 1, H + D + 1, N): ``hx[t] = [h_{t-1}; x_t; 1]``.
+    """The buffer ``hx`` of :class:`LSTMCache`, shape (T + 1, H + D + 1, N): ``hx[t] =
+    [h_{t-1}; x_t; 1]``.
 
-    Filled here: h0, all the inputs and the row of ones; the loop writes h_t into ``hx[t + 1, :H]``.
+    Filled here: h0, all the inputs and the row of ones; the loop writes h_t into ``hx[t
+    + 1, :H]``.
     """
     N, T, D = x.shape
     H = h0.shape[1]

@@ -34,12 +34,14 @@ from numpy.typing import ArrayLike
 from lstm_helpers.numpy_lstm._checks import Array, _check_step, _float_array
 
 GATES = ("i", "f", "c", "o")
-"""The four gate blocks along the last axis of ``kernel``, ``recurrent_kernel`` and ``bias``, in Keras's
-order: input gate, forget gate, candidate cell value, output gate. The one place the order is written."""
+"""The four gate blocks along the last axis of ``kernel``, ``recurrent_kernel`` and
+``bias``, in Keras's order: input gate, forget gate, candidate cell value, output gate.
+The one place the order is written."""
 
 
 def gate_block(gate: str, units: int) -> slice:
-    """The columns of ``gate``'s block in a weight or bias of last axis 4H (Keras's order, :data:`GATES`).
+    """The columns of ``gate``'s block in a weight or bias of last axis 4H (Keras's
+    order, :data:`GATES`).
 
     ``gate_block("f", 3)`` is ``slice(3, 6)``: the forget gate's three columns.
     """
@@ -47,6 +49,7 @@ def gate_block(gate: str, units: int) -> slice:
         raise ValueError(f"gate must be one of {', '.join(GATES)}; got {gate!r}")
     k = GATES.index(gate)
     return slice(k * units, (k + 1) * units)
+
 
 # --------------------------------------------------------------------------
 # The activation
@@ -125,12 +128,17 @@ def lstm_step_forward(
     bias = _float_array(bias, "bias", dtype)
     _check_step(x_t, h_prev, kernel, recurrent_kernel, bias, n_blocks=4)
     if c_prev.shape != h_prev.shape:
-        raise ValueError(f"c_prev must have the shape of h_prev {h_prev.shape}; got {c_prev.shape}")
+        raise ValueError(
+            f"c_prev must have the shape of h_prev {h_prev.shape}; got {c_prev.shape}"
+        )
 
     H = h_prev.shape[1]
-    z = x_t @ kernel + h_prev @ recurrent_kernel + bias  # (N, 4H): all four gates in one matmul
-    i = sigmoid(z[:, gate_block("i", H)])  # input gate: how much of the candidate to write
-    f = sigmoid(z[:, gate_block("f", H)])  # forget gate: how much of the old cell to keep
+    # (N, 4H): all four gates in one matmul
+    z = x_t @ kernel + h_prev @ recurrent_kernel + bias
+    # input gate: how much of the candidate to write
+    i = sigmoid(z[:, gate_block("i", H)])
+    # forget gate: how much of the old cell to keep
+    f = sigmoid(z[:, gate_block("f", H)])
     g = np.tanh(z[:, gate_block("c", H)])  # candidate cell value
     o = sigmoid(z[:, gate_block("o", H)])  # output gate: how much of the cell to show
     c_t = f * c_prev + i * g
@@ -145,7 +153,9 @@ def lstm_step_forward(
     return h_t, c_t, cache
 
 
-def lstm_step_backward(dh_t: ArrayLike, dc_t: ArrayLike, cache: Mapping[str, Array]) -> dict[str, Array]:
+def lstm_step_backward(
+    dh_t: ArrayLike, dc_t: ArrayLike, cache: Mapping[str, Array]
+) -> dict[str, Array]:
     """Backward pass of :func:`lstm_step_forward`.
 
     Parameters
@@ -171,7 +181,10 @@ def lstm_step_backward(dh_t: ArrayLike, dc_t: ArrayLike, cache: Mapping[str, Arr
     dh_t = _float_array(dh_t, "dh_t", i.dtype)
     dc_t = _float_array(dc_t, "dc_t", i.dtype)
     if dh_t.shape != i.shape or dc_t.shape != i.shape:
-        raise ValueError(f"dh_t and dc_t must have shape (N, H) = {i.shape}; got {dh_t.shape}, {dc_t.shape}")
+        raise ValueError(
+            f"dh_t and dc_t must have shape (N, H) = {i.shape}; "
+            f"got {dh_t.shape}, {dc_t.shape}"
+        )
 
     # h_t = o * tanh(c_t)
     do = dh_t * tanh_c
@@ -180,7 +193,8 @@ def lstm_step_backward(dh_t: ArrayLike, dc_t: ArrayLike, cache: Mapping[str, Arr
     di, df, dg, dc_prev = dc * g, dc * c_prev, dc * i, dc * f
     # back through the activations: sigmoid' = s (1 - s), tanh' = 1 - tanh^2
     dz = np.concatenate(
-        [di * i * (1.0 - i), df * f * (1.0 - f), dg * (1.0 - g**2), do * o * (1.0 - o)], axis=1
+        [di * i * (1.0 - i), df * f * (1.0 - f), dg * (1.0 - g**2), do * o * (1.0 - o)],
+        axis=1,
     )  # (N, 4H), blocks i, f, c, o like the weights
     # z = x_t @ kernel + h_prev @ recurrent_kernel + bias
     return {

@@ -17,7 +17,9 @@ from lstm_helpers.numpy_lstm.rnn import rnn_backward, rnn_forward
 from lstm_helpers.numpy_lstm.sequence import lstm_backward, lstm_forward
 
 
-def numerical_gradient(f: Callable[[], float], array: Array, eps: float = 1e-6) -> Array:
+def numerical_gradient(
+    f: Callable[[], float], array: Array, eps: float = 1e-6
+) -> Array:
     """Central-difference estimate of the gradient of ``f`` with respect to ``array``.
 
     For every element, ``(f(a + eps) - f(a - eps)) / (2 eps)``. ``array`` is
@@ -67,8 +69,11 @@ def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def input_gradient_norms(model: str, params: Mapping[str, Array], x: ArrayLike) -> Array:
-    """How much each input step can move the last hidden state: ``||dL/dx_t||`` for t = 1..T.
+def input_gradient_norms(
+    model: str, params: Mapping[str, Array], x: ArrayLike
+) -> Array:
+    """How much each input step can move the last hidden state: ``||dL/dx_t||`` for t =
+    1..T.
 
     The loss is the sum of the last hidden state, ``L = sum(h_T)`` (over units
     and, if N > 1, over the batch). A learner sees the vanishing gradient as

@@ -12,8 +12,11 @@ def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
     return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
-def glorot_uniform(shape: tuple[int, int], rng: np.random.Generator | int | None, dtype=np.float64) -> Array:
-    """Uniform on [-a, a] with a = sqrt(6 / (fan_in + fan_out)) (Keras's ``GlorotUniform``).
+def glorot_uniform(
+    shape: tuple[int, int], rng: np.random.Generator | int | None, dtype=np.float64
+) -> Array:
+    """Uniform on [-a, a] with a = sqrt(6 / (fan_in + fan_out)) (Keras's
+    ``GlorotUniform``).
 
     Parameters
     ----------
@@ -28,8 +31,11 @@ def glorot_uniform(shape: tuple[int, int], rng: np.random.Generator | int | None
     return _rng(rng).uniform(-limit, limit, size=shape).astype(dtype)
 
 
-def orthogonal(shape: tuple[int, int], rng: np.random.Generator | int | None, dtype=np.float64) -> Array:
-    """A random matrix with orthonormal rows or columns (Keras's ``Orthogonal``, gain 1).
+def orthogonal(
+    shape: tuple[int, int], rng: np.random.Generator | int | None, dtype=np.float64
+) -> Array:
+    """A random matrix with orthonormal rows or columns (Keras's ``Orthogonal``, gain
+    1).
 
     Parameters
     ----------
@@ -44,7 +50,8 @@ def orthogonal(shape: tuple[int, int], rng: np.random.Generator | int | None, dt
     rows, cols = shape
     a = _rng(rng).standard_normal((max(rows, cols), min(rows, cols)))
     q, r = np.linalg.qr(a)
-    q *= np.sign(np.diag(r))  # make the decomposition unique, so q is uniformly distributed
+    # make the decomposition unique, so q is uniformly distributed
+    q *= np.sign(np.diag(r))
     return (q if rows >= cols else q.T).astype(dtype)
 
 
@@ -101,8 +108,8 @@ def init_rnn_params(
 def init_regressor_params(
     input_dim: int, units: int, rng: np.random.Generator | int | None, dtype=np.float64
 ) -> Params:
-    """Weights for LSTM(H) -> Dense(1): :func:`init_lstm_params` plus ``w_out`` (H, 1), Glorot
-    uniform, and ``b_out`` (1,), zero."""
+    """Weights for LSTM(H) -> Dense(1): :func:`init_lstm_params` plus ``w_out`` (H, 1),
+    Glorot uniform, and ``b_out`` (1,), zero."""
     rng = _rng(rng)
     params = init_lstm_params(input_dim, units, rng, dtype)
     params["w_out"] = glorot_uniform((units, 1), rng, dtype)

@@ -28,7 +28,11 @@ from lstm_helpers.numpy_lstm._checks import (
 
 
 def rnn_step_forward(
-    x_t: ArrayLike, h_prev: ArrayLike, kernel: ArrayLike, recurrent_kernel: ArrayLike, bias: ArrayLike
+    x_t: ArrayLike,
+    h_prev: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike,
 ) -> tuple[Array, dict[str, Array]]:
     """One step of a plain (Elman) RNN, ``keras.layers.SimpleRNN``'s cell.
 
@@ -59,7 +63,13 @@ def rnn_step_forward(
     _check_step(x_t, h_prev, kernel, recurrent_kernel, bias, n_blocks=1)
 
     h_t = np.tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias)
-    cache = {"x_t": x_t, "h_prev": h_prev, "h_t": h_t, "kernel": kernel, "recurrent_kernel": recurrent_kernel}
+    cache = {
+        "x_t": x_t,
+        "h_prev": h_prev,
+        "h_t": h_t,
+        "kernel": kernel,
+        "recurrent_kernel": recurrent_kernel,
+    }
     return h_t, cache
 
 
@@ -120,7 +130,8 @@ def rnn_forward(
     bias: ArrayLike,
     h0: ArrayLike | None = None,
 ) -> tuple[Array, RNNCache]:
-    """Run a plain RNN over a batch of sequences by calling :func:`rnn_step_forward` T times.
+    """Run a plain RNN over a batch of sequences by calling :func:`rnn_step_forward` T
+    times.
 
     Parameters
     ----------
@@ -175,7 +186,10 @@ def rnn_backward(dh_seq: ArrayLike, cache: RNNCache) -> dict[str, Array]:
     N, T, H = cache.h.shape
     dh_seq = _float_array(dh_seq, "dh_seq", cache.h.dtype)
     if dh_seq.shape != (N, T, H):
-        raise ValueError(f"dh_seq must have the shape of h_seq (N, T, H) = {(N, T, H)}; got {dh_seq.shape}")
+        raise ValueError(
+            "dh_seq must have the shape of h_seq (N, T, H) = "
+            f"{(N, T, H)}; got {dh_seq.shape}"
+        )
     first = cache.steps[0]
     dx = np.empty((N, T, first["x_t"].shape[1]), dtype=cache.h.dtype)
     grads = {

@@ -1,4 +1,5 @@
-"""A whole batch of sequences: :func:`lstm_forward`, :func:`lstm_backward` and their :class:`LSTMCache`.
+"""A whole batch of sequences: :func:`lstm_forward`, :func:`lstm_backward` and their
+:class:`LSTMCache`.
 
 Every step computes what :func:`~lstm_helpers.numpy_lstm.cell.lstm_step_forward`
 and :func:`~lstm_helpers.numpy_lstm.cell.lstm_step_backward` compute, with the
@@ -102,7 +103,8 @@ class LSTMCache:
 
     @property
     def g(self) -> Array:
-        """Candidate cell value (Keras's "c" gate), shape (N, T, H), values in (-1, 1)."""
+        """Candidate cell value (Keras's "c" gate), shape (N, T, H), values in (-1,
+        1)."""
         return self._gate(3)
 
     @property
@@ -117,7 +119,8 @@ class LSTMCache:
 
     @property
     def h(self) -> Array:
-        """Hidden states h_1 .. h_T, shape (N, T, H): the ``h_seq`` of :func:`lstm_forward`."""
+        """Hidden states h_1 .. h_T, shape (N, T, H): the ``h_seq`` of
+        :func:`lstm_forward`."""
         return self.hx[1:, : self.units].transpose(2, 0, 1)
 
     @property
@@ -135,7 +138,8 @@ def lstm_forward(
     h0: ArrayLike | None = None,
     c0: ArrayLike | None = None,
 ) -> tuple[Array, LSTMCache]:
-    """Run an LSTM over a batch of sequences (``keras.layers.LSTM(H, return_sequences=True)``).
+    """Run an LSTM over a batch of sequences (``keras.layers.LSTM(H,
+    return_sequences=True)``).
 
     Every step computes what :func:`lstm_step_forward` computes; the loop is
     written out for speed. Each step is one matmul for all four gates (with
@@ -236,24 +240,35 @@ def lstm_backward(dh_seq: ArrayLike, cache: LSTMCache) -> dict[str, Array]:
         ``recurrent_kernel`` (H, 4H), ``bias`` (4H,) in Keras layout, and
         ``h0``, ``c0`` (N, H) when they were passed to :func:`lstm_forward`.
     """
-    hx, w_all, gates, c_all, tanh_c_all = cache.hx, cache.w_all, cache.gates, cache.c_all, cache.tanh_c_all
+    hx, w_all, gates, c_all, tanh_c_all = (
+        cache.hx,
+        cache.w_all,
+        cache.gates,
+        cache.c_all,
+        cache.tanh_c_all,
+    )
     T, H, N = tanh_c_all.shape
     D = hx.shape[1] - H - 1
     dtype = hx.dtype
     dh_seq = _float_array(dh_seq, "dh_seq", dtype)
     if dh_seq.shape != (N, T, H):
-        raise ValueError(f"dh_seq must have the shape of h_seq (N, T, H) = {(N, T, H)}; got {dh_seq.shape}")
+        raise ValueError(
+            "dh_seq must have the shape of h_seq (N, T, H) = "
+            f"{(N, T, H)}; got {dh_seq.shape}"
+        )
     dh_steps = dh_seq.transpose(1, 2, 0)  # (T, H, N)
 
     dz = np.empty((4 * H, N), dtype=dtype)  # dL/dz of one step, blocks i, f, o, g
     dz_i, dz_f, dz_o, dz_g = dz[:H], dz[H : 2 * H], dz[2 * H : 3 * H], dz[3 * H :]
-    dhx = np.zeros((H + D + 1, N), dtype=dtype)  # dL/d[h_prev; x_t; 1]; starts as dL/dh_T from later = 0
+    # dL/d[h_prev; x_t; 1]; starts as dL/dh_T from later = 0
+    dhx = np.zeros((H + D + 1, N), dtype=dtype)
     dc = np.zeros((H, N), dtype=dtype)  # dL/dc_t from later steps
     dh = np.empty((H, N), dtype=dtype)
     tmp = np.empty((H, N), dtype=dtype)
     tmp3 = np.empty((3 * H, N), dtype=dtype)
     dx = np.empty((T, D, N), dtype=dtype)
-    dw_all = np.zeros((4 * H, H + D + 1), dtype=dtype)  # dL/d w_all^T, summed over steps
+    # dL/d w_all^T, summed over steps
+    dw_all = np.zeros((4 * H, H + D + 1), dtype=dtype)
     dw_step = np.empty_like(dw_all)
 
     for t in reversed(range(T)):
@@ -261,7 +276,8 @@ def lstm_backward(dh_seq: ArrayLike, cache: LSTMCache) -> dict[str, Array]:
         i, f, o, g = s[:H], s[H : 2 * H], s[2 * H : 3 * H], s[3 * H :]
         tanh_c = tanh_c_all[t]
         np.add(dh_steps[t], dhx[:H], out=dh)
-        # h_t = o * tanh(c_t): do = dh tanh(c_t), dc += dh o (1 - tanh(c_t)^2) = dh o - do h_t
+        # h_t = o * tanh(c_t): do = dh tanh(c_t), dc += dh o (1 - tanh(c_t)^2) = dh o -
+        # do h_t
         np.multiply(dh, tanh_c, out=dz_o)
         np.multiply(dh, o, out=tmp)
         dc += tmp

@@ -14,7 +14,13 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from lstm_helpers.numpy_lstm._checks import _LSTM_KEYS, Array, Params, _check_sequence, _float_array
+from lstm_helpers.numpy_lstm._checks import (
+    _LSTM_KEYS,
+    Array,
+    Params,
+    _check_sequence,
+    _float_array,
+)
 from lstm_helpers.numpy_lstm.initializers import init_regressor_params
 from lstm_helpers.numpy_lstm.sequence import lstm_backward, lstm_forward
 
@@ -84,13 +90,18 @@ def lstm_regressor_loss(
         raise ValueError(f"truncate must be at least 1 step, got {truncate}")
     if truncate is None or truncate >= T:
         h_seq, cache = lstm_forward(x, *weights)
-    else:  # the first T - k steps run forward only; their final state enters as a constant
+    # the first T - k steps run forward only; their final state enters as a constant
+    else:
         h_early, early = lstm_forward(x[:, : T - truncate], *weights)
-        h_seq, cache = lstm_forward(x[:, T - truncate :], *weights, h0=h_early[:, -1], c0=early.c[:, -1])
+        h_seq, cache = lstm_forward(
+            x[:, T - truncate :], *weights, h0=h_early[:, -1], c0=early.c[:, -1]
+        )
     N = h_seq.shape[0]
     y = _float_array(y, "y", h_seq.dtype)
     if y.size != N or y.ndim > 2:
-        raise ValueError(f"y must have shape (N,) or (N, 1) with N = {N}; got {y.shape}")
+        raise ValueError(
+            f"y must have shape (N,) or (N, 1) with N = {N}; got {y.shape}"
+        )
     h_last = h_seq[:, -1, :]
     err = _regressor_head(params, h_last) - y.reshape(N)  # (N,)
     loss = float(np.mean(err**2))
@@ -107,7 +118,9 @@ def lstm_regressor_loss(
     return loss, grads
 
 
-def clip_global_norm(grads: Mapping[str, Array], max_norm: float) -> tuple[Params, float]:
+def clip_global_norm(
+    grads: Mapping[str, Array], max_norm: float
+) -> tuple[Params, float]:
     """Rescale a gradient whose global norm exceeds ``max_norm`` down to that norm.
 
     The global norm is ``sqrt(sum over all arrays of sum(g ** 2))``. Every array
@@ -136,7 +149,8 @@ class Adam:
 
         m = beta1 * m + (1 - beta1) * g          # running mean of the gradient
         v = beta2 * v + (1 - beta2) * g**2       # running mean of its square
-        p -= lr * m_hat / (sqrt(v_hat) + eps)    # m_hat = m / (1 - beta1**t), same for v
+        p -= lr * m_hat / (sqrt(v_hat) + eps)    # m_hat = m / (1 - beta1**t), same for
+        v
 
     Parameters
     ----------
@@ -153,10 +167,17 @@ class Adam:
         The moment estimates, one array per parameter name.
     """
 
-    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7):
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-7,
+    ):
         if lr <= 0 or not (0 <= beta1 < 1) or not (0 <= beta2 < 1) or eps <= 0:
             raise ValueError(
-                f"need lr > 0, 0 <= beta1, beta2 < 1, eps > 0; got {lr}, {beta1}, {beta2}, {eps}"
+                f"need lr > 0, 0 <= beta1, beta2 < 1, eps > 0; got {lr}, {beta1}, "
+                f"{beta2}, {eps}"
             )
         self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
         self.t = 0
@@ -178,7 +199,9 @@ class Adam:
         bias2 = 1.0 - self.beta2**self.t
         for key, grad in grads.items():
             if key not in params or params[key].shape != np.shape(grad):
-                raise ValueError(f"gradient {key!r} has no parameter of shape {np.shape(grad)}")
+                raise ValueError(
+                    f"gradient {key!r} has no parameter of shape {np.shape(grad)}"
+                )
             p = params[key]
             m = self.m.setdefault(key, np.zeros_like(p))
             v = self.v.setdefault(key, np.zeros_like(p))
@@ -189,7 +212,9 @@ class Adam:
             p -= self.lr * (m / bias1) / (np.sqrt(v / bias2) + self.eps)
 
 
-def _batches(n: int, batch_size: int, rng: np.random.Generator) -> Iterable[NDArray[np.intp]]:
+def _batches(
+    n: int, batch_size: int, rng: np.random.Generator
+) -> Iterable[NDArray[np.intp]]:
     """Shuffled index batches covering 0..n-1 once."""
     order = rng.permutation(n)
     return (order[start : start + batch_size] for start in range(0, n, batch_size))
@@ -252,7 +277,9 @@ def fit_regressor(
     if (x_val is None) != (y_val is None):
         raise ValueError("give both x_val and y_val, or neither")
     if batch_size < 1 or epochs < 0:
-        raise ValueError(f"need batch_size >= 1 and epochs >= 0; got {batch_size}, {epochs}")
+        raise ValueError(
+            f"need batch_size >= 1 and epochs >= 0; got {batch_size}, {epochs}"
+        )
 
     rng = np.random.default_rng(seed)
     params = init_regressor_params(x.shape[2], units, rng, x.dtype)
@@ -266,7 +293,9 @@ def fit_regressor(
         total = 0.0
         for idx in _batches(x.shape[0], batch_size, rng):
             loss, grads = lstm_regressor_loss(params, x[idx], y[idx], truncate=truncate)
-            clipped, norm = clip_global_norm(grads, clipnorm if clipnorm is not None else np.inf)
+            clipped, norm = clip_global_norm(
+                grads, clipnorm if clipnorm is not None else np.inf
+            )
             history["grad_norm"].append(norm)
             optimizer.step(params, clipped)
             total += loss * len(idx)

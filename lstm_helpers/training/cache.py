@@ -26,7 +26,8 @@ disk, a file edited by hand) is reported with one :class:`CacheWarning`,
 removed and treated as missing, so its model is retrained. Temporary files of
 crashed writes are removed when they are older than :data:`STALE_SECONDS`.
 
-Clear the local cache with ``python -m lstm_helpers.training.cache clear`` (``make clean-cache``).
+Clear the local cache with ``python -m lstm_helpers.training.cache clear`` (``make
+clean-cache``).
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ RESULTS_ENV = "LSTM_COURSE_RESULTS"
 RETRAIN_ENV = "LSTM_COURSE_RETRAIN"
 PUBLISHED_ONLY_ENV = "LSTM_COURSE_PUBLISHED_ONLY"
 STALE_SECONDS = 600.0
-"""A temporary file older than this is a leftover of a crashed write (a write takes milliseconds)."""
+"""A temporary file older than this is a leftover of a crashed write (a write takes
+milliseconds)."""
 
 _META = "__meta__"
 _SUFFIX = ".npz"
@@ -63,7 +65,8 @@ class CacheWarning(UserWarning):
 
 
 def cache_dir() -> Path:
-    """The local cache folder: ``$LSTM_COURSE_CACHE`` if set, else ``build/cache/models``.
+    """The local cache folder: ``$LSTM_COURSE_CACHE`` if set, else
+    ``build/cache/models``.
 
     Read at every call, so worker processes and tests that set the variable agree.
     """
@@ -71,17 +74,20 @@ def cache_dir() -> Path:
 
 
 def results_dir() -> Path:
-    """The published results: ``$LSTM_COURSE_RESULTS`` if set, else ``results/models`` in the repository."""
+    """The published results: ``$LSTM_COURSE_RESULTS`` if set, else ``results/models``
+    in the repository."""
     return Path(os.environ.get(RESULTS_ENV, REPO_ROOT / "results" / "models"))
 
 
 def retraining() -> bool:
-    """True when ``$LSTM_COURSE_RETRAIN`` asks to ignore the stored results (all, or those older than a time)."""
+    """True when ``$LSTM_COURSE_RETRAIN`` asks to ignore the stored results (all, or
+    those older than a time)."""
     return os.environ.get(RETRAIN_ENV, "") not in ("", "0")
 
 
 def retrained_since() -> float | None:
-    """The start of the retraining run (seconds since the epoch) when ``$LSTM_COURSE_RETRAIN`` holds one."""
+    """The start of the retraining run (seconds since the epoch) when
+    ``$LSTM_COURSE_RETRAIN`` holds one."""
     value = os.environ.get(RETRAIN_ENV, "")
     try:
         since = float(value)
@@ -91,7 +97,8 @@ def retrained_since() -> float | None:
 
 
 def published_only() -> bool:
-    """True when ``$LSTM_COURSE_PUBLISHED_ONLY`` asks to use the published results and nothing else."""
+    """True when ``$LSTM_COURSE_PUBLISHED_ONLY`` asks to use the published results and
+    nothing else."""
     return os.environ.get(PUBLISHED_ONLY_ENV, "") not in ("", "0")
 
 
@@ -128,10 +135,20 @@ def load(
         return None
     try:
         return _read(path, key)
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as err:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        EOFError,
+        zipfile.BadZipFile,
+        UnicodeDecodeError,
+    ) as err:
         action = "removed; its model will be retrained" if remove_damaged else "ignored"
-        warnings.warn(f"damaged cache entry {path} ({type(err).__name__}: {err}): {action}", CacheWarning,
-                      stacklevel=2)
+        warnings.warn(
+            f"damaged cache entry {path} ({type(err).__name__}: {err}): {action}",
+            CacheWarning,
+            stacklevel=2,
+        )
         if remove_damaged:
             path.unlink(missing_ok=True)
         return None
@@ -156,13 +173,19 @@ def lookup(key: str) -> tuple[dict[str, np.ndarray], dict[str, Any], str] | None
     found = None if published_only() else load(key)
     if found is not None:
         return (*found, "cache")
-    found = load(key, results_dir(), remove_damaged=False)  # never delete committed files
+    # never delete committed files
+    found = load(key, results_dir(), remove_damaged=False)
     if found is not None:
         return (*found, "published")
     return None
 
 
-def save(key: str, arrays: dict[str, np.ndarray], meta: dict[str, Any], root: Path | None = None) -> Path:
+def save(
+    key: str,
+    arrays: dict[str, np.ndarray],
+    meta: dict[str, Any],
+    root: Path | None = None,
+) -> Path:
     """Store ``arrays`` and ``meta`` under ``key``, atomically.
 
     The entry is written to a uniquely named temporary file next to it, flushed
@@ -191,7 +214,8 @@ def save(key: str, arrays: dict[str, np.ndarray], meta: dict[str, Any], root: Pa
 
 
 def clean_leftovers(root: Path | None = None, older_than: float = STALE_SECONDS) -> int:
-    """Remove temporary files of crashed writes (older than ``older_than`` seconds); returns how many."""
+    """Remove temporary files of crashed writes (older than ``older_than`` seconds);
+    returns how many."""
     root = root or cache_dir()
     if not root.is_dir():
         return 0
@@ -209,7 +233,11 @@ def clean_leftovers(root: Path | None = None, older_than: float = STALE_SECONDS)
 def keys(root: Path | None = None) -> list[str]:
     """The keys stored in ``root`` (default: the local cache), sorted."""
     root = root or cache_dir()
-    return sorted(p.name[: -len(_SUFFIX)] for p in root.glob(f"*{_SUFFIX}")) if root.is_dir() else []
+    return (
+        sorted(p.name[: -len(_SUFFIX)] for p in root.glob(f"*{_SUFFIX}"))
+        if root.is_dir()
+        else []
+    )
 
 
 def clear(root: Path | None = None) -> int:

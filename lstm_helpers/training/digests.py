@@ -36,30 +36,45 @@ from typing import Any
 import numpy as np
 
 KEY_PACKAGES = ("tensorflow", "keras", "numpy")
-"""The packages whose versions are part of a key: they compute the model. Named by import name, so
-TensorFlow counts by its version whichever distribution installed it (``tensorflow``,
-``tensorflow-cpu``, the macOS or CUDA builds). scikit-learn scales the arrays before training, and
-those arrays are keyed by their bytes, so its version is recorded with an entry but not keyed.
-Python is not keyed either: the cell lesson's LSTM(16) (50 epochs) and the report's default model
-(3 epochs, dropout) trained bit-identically under Python 3.11.7 and 3.12.1 with the same pins."""
+"""The packages whose versions are part of a key: they compute the model. Named by
+import name, so TensorFlow counts by its version whichever distribution installed it
+(``tensorflow``, ``tensorflow-cpu``, the macOS or CUDA builds). scikit-learn scales the
+arrays before training, and those arrays are keyed by their bytes, so its version is
+recorded with an entry but not keyed. Python is not keyed either: the cell lesson's
+LSTM(16) (50 epochs) and the report's default model (3 epochs, dropout) trained
+bit-identically under Python 3.11.7 and 3.12.1 with the same pins."""
 
-RECORDED_DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "keras", "numpy", "scikit-learn",
-                          "pandas")
-"""The distributions whose versions :func:`environment` records with every trained entry."""
+RECORDED_DISTRIBUTIONS = (
+    "tensorflow",
+    "tensorflow-cpu",
+    "tensorflow-macos",
+    "keras",
+    "numpy",
+    "scikit-learn",
+    "pandas",
+)
+"""The distributions whose versions :func:`environment` records with every trained
+entry."""
 
 
 def versions() -> dict[str, str]:
     """The versions of :data:`KEY_PACKAGES`, by import name (what a key holds)."""
-    from lstm_helpers.tf_quiet import keras, tf  # TensorFlow without its C++ start-up lines
+    # TensorFlow without its C++ start-up lines
+    from lstm_helpers.tf_quiet import keras, tf
 
-    return {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__}
+    return {
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+    }
 
 
 def environment() -> dict[str, Any]:
-    """Where a result is produced: Python, platform, CPU or GPU, and the installed package versions.
+    """Where a result is produced: Python, platform, CPU or GPU, and the installed
+    package versions.
 
-    Stored with every trained entry (not part of its key), and shown where a lesson loads results
-    produced elsewhere (:func:`describe_environment`).
+    Stored with every trained entry (not part of its key), and shown where a lesson
+    loads results produced elsewhere (:func:`describe_environment`).
     """
     from lstm_helpers.tf_quiet import tf
 
@@ -74,27 +89,41 @@ def environment() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": f"{platform.system()} {platform.machine()}",
         "device": f"GPU ({len(gpus)})" if gpus else "CPU",
-        "threads": {"intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
-                    "inter_op": tf.config.threading.get_inter_op_parallelism_threads()},
+        "threads": {
+            "intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
+            "inter_op": tf.config.threading.get_inter_op_parallelism_threads(),
+        },
         "packages": packages,
     }
 
 
 def describe_environment(env: dict[str, Any] | None) -> str:
-    """One line for a recorded :func:`environment`: ``Linux x86_64, Python 3.11.7, CPU, TensorFlow 2.21.0``."""
+    """One line for a recorded :func:`environment`: ``Linux x86_64, Python 3.11.7, CPU,
+    TensorFlow 2.21.0``."""
     if not env:
         return "an unrecorded environment"
     packages = env.get("packages", {})
-    tf_version = next((packages[n] for n in ("tensorflow", "tensorflow-cpu", "tensorflow-macos") if n in packages),
-                      None)
-    parts = [env.get("platform", "?"), f"Python {env.get('python', '?')}", env.get("device", "?")]
+    tf_version = next(
+        (
+            packages[n]
+            for n in ("tensorflow", "tensorflow-cpu", "tensorflow-macos")
+            if n in packages
+        ),
+        None,
+    )
+    parts = [
+        env.get("platform", "?"),
+        f"Python {env.get('python', '?')}",
+        env.get("device", "?"),
+    ]
     if tf_version:
         parts.append(f"TensorFlow {tf_version}")
     return ", ".join(parts)
 
 
 def array_digest(*arrays: np.ndarray | None) -> str:
-    """SHA-256 of the arrays' shapes, dtypes and bytes (``None`` counts as an array of its own)."""
+    """SHA-256 of the arrays' shapes, dtypes and bytes (``None`` counts as an array of
+    its own)."""
     h = hashlib.sha256()
     for a in arrays:
         if a is None:
@@ -110,7 +139,9 @@ def _strip_docstrings(tree: ast.AST) -> ast.AST:
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if (
-            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            isinstance(
+                node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+            )
             and body
             and isinstance(body[0], ast.Expr)
             and isinstance(body[0].value, ast.Constant)
@@ -124,11 +155,13 @@ _PACKAGE = __name__.split(".")[0]
 
 
 class _Imports(ast.NodeTransformer):
-    """Takes every import statement out of a tree and collects what it binds, in a canonical form.
+    """Takes every import statement out of a tree and collects what it binds, in a
+    canonical form.
 
-    An import of the course's own package is reduced to the names it binds (where the module
-    lives is not what the code computes: moving it leaves the digest alone, while the code of
-    the modules that compute a result is digested separately); any other import keeps its module.
+    An import of the course's own package is reduced to the names it binds (where the
+    module lives is not what the code computes: moving it leaves the digest alone, while
+    the code of the modules that compute a result is digested separately); any other
+    import keeps its module.
     """
 
     def __init__(self) -> None:
@@ -165,10 +198,19 @@ def _canonical(node: Any) -> str:
     piece of an f-string, and positions are never shown.
     """
     if isinstance(node, ast.JoinedStr):
-        node = ast.JoinedStr(values=[v for v in node.values if not (isinstance(v, ast.Constant) and v.value == "")])
+        node = ast.JoinedStr(
+            values=[
+                v
+                for v in node.values
+                if not (isinstance(v, ast.Constant) and v.value == "")
+            ]
+        )
     if isinstance(node, ast.AST):
-        fields = [f"{name}={_canonical(value)}" for name, value in ast.iter_fields(node)
-                  if value is not None and not (isinstance(value, list) and not value)]
+        fields = [
+            f"{name}={_canonical(value)}"
+            for name, value in ast.iter_fields(node)
+            if value is not None and not (isinstance(value, list) and not value)
+        ]
         return f"{type(node).__name__}({','.join(fields)})"
     if isinstance(node, list):
         return "[" + ",".join(_canonical(item) for item in node) + "]"
@@ -176,7 +218,8 @@ def _canonical(node: Any) -> str:
 
 
 def code_digest(*modules: ModuleType) -> str:
-    """SHA-256 of what the modules' code computes, ignoring comments, docstrings, layout and imports' places.
+    """SHA-256 of what the modules' code computes, ignoring comments, docstrings, layout
+    and imports' places.
 
     Any change to what the code does (a statement, a constant, a default, a
     name imported from another package) changes the digest. Rewording a
@@ -196,7 +239,8 @@ def code_digest(*modules: ModuleType) -> str:
 
 
 def make_key(info: dict[str, Any]) -> str:
-    """The cache key of a JSON-serialisable description (24 hex digits of its SHA-256)."""
+    """The cache key of a JSON-serialisable description (24 hex digits of its
+    SHA-256)."""
     text = json.dumps(info, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
@@ -205,13 +249,18 @@ def _module_of(obj: Any) -> ModuleType:
     name = type(obj).__module__
     module = sys.modules.get(name)
     if module is None or not getattr(module, "__file__", None):
-        raise ValueError(f"{type(obj).__name__} is defined in {name!r}, which has no source file: a configuration "
-                         "type must be defined in a module, so that its code can be part of the cache key")
+        raise ValueError(
+            f"{type(obj).__name__} is defined in {name!r}, which "
+            "has no source file: a configuration "
+            "type must be defined in a module, so that its code can be "
+            "part of the cache key"
+        )
     return module
 
 
 def family_code(job: Any) -> str:
-    """The digest of a job's model family: the shared training path and its configuration's module.
+    """The digest of a job's model family: the shared training path and its
+    configuration's module.
 
     Parameters
     ----------

@@ -99,20 +99,27 @@ def up_labels(data: WindowedData) -> tuple[np.ndarray, np.ndarray]:
 
 
 def with_validation_year(config: Any, year: int) -> Any:
-    """``config`` with its early-stopping slice moved to ``year`` (the last training year); others unchanged."""
+    """``config`` with its early-stopping slice moved to ``year`` (the last training
+    year); others unchanged."""
     if getattr(config, "early_stopping", False):
         return replace(config, val_start=str(year))
     return config
 
 
 def with_jit(config: Any, jit_compile: bool) -> Any:
-    """``config`` compiled with XLA or not: the quick profile's one or two epochs train faster without it.
+    """``config`` compiled with XLA or not: the quick profile's one or two epochs train
+    faster without it.
 
-    XLA compiles the training step once, which pays back only over many epochs: one epoch of the
-    log-return LSTM took 13.8 s with it and 7.1 s without (one CPU thread, measured here). The
-    setting is part of the configuration, so a model trained either way has a key of its own.
+    XLA compiles the training step once, which pays back only over many epochs: one
+    epoch of the log-return LSTM took 13.8 s with it and 7.1 s without (one CPU thread,
+    measured here). The setting is part of the configuration, so a model trained either
+    way has a key of its own.
     """
-    return config if config.jit_compile == jit_compile else replace(config, jit_compile=jit_compile)
+    return (
+        config
+        if config.jit_compile == jit_compile
+        else replace(config, jit_compile=jit_compile)
+    )
 
 
 def train_job(job: Job) -> TrainJob:
@@ -131,44 +138,76 @@ def train_job(job: Job) -> TrainJob:
     X, X_val, y_val = data.X_train, None, None
     if config.early_stopping:
         if data.train_dates is None:
-            raise ValueError("early stopping needs the training windows' dates (data.train_dates)")
+            raise ValueError(
+                "early stopping needs the training windows' dates (data.train_dates)"
+            )
         is_val = np.asarray(data.train_dates >= config.val_start)
         if not is_val.any() or is_val.all():
-            raise ValueError(f"validation slice from {config.val_start} leaves no training or no validation windows")
+            raise ValueError(
+                f"validation slice from {config.val_start} leaves no "
+                "training or no validation windows"
+            )
         X, y, X_val, y_val = X[~is_val], y[~is_val], X[is_val], y[is_val]
     label = f"{job.ticker} {config.name} seed {job.seed}".strip()
     return TrainJob(config, X, y, data.X_test, job.seed, X_val, y_val, label)
 
 
 def forecast_many(
-    jobs: list[Job], workers: int | None = None, executor: Executor | None = None, log_every: int = 10
+    jobs: list[Job],
+    workers: int | None = None,
+    executor: Executor | None = None,
+    log_every: int = 10,
 ) -> list[FitResult]:
     """Train (or load) every job and return its forecasts, in the order of ``jobs``.
 
     Named apart from :func:`lstm_helpers.training.scheduler.train_many`, which it
     calls: that one takes :class:`~lstm_helpers.training.jobs.TrainJob` s and
     returns raw outputs; this one takes forecasting :class:`Job` s and returns
-    forecasts in dollars (or P(up)). See :func:`lstm_helpers.training.scheduler.train_many` for ``workers``, ``executor``
-    and the progress lines.
+    forecasts in dollars (or P(up)). See
+    :func:`lstm_helpers.training.scheduler.train_many` for ``workers``, ``executor`` and
+    the progress lines.
     """
     train_jobs = [train_job(job) for job in jobs]
-    results = scheduler.train_many(train_jobs, workers=workers, executor=executor, log_every=log_every)
+    results = scheduler.train_many(
+        train_jobs, workers=workers, executor=executor, log_every=log_every
+    )
     out = []
     for job, tjob, r in zip(jobs, train_jobs, results, strict=True):
-        predictions = job.data.to_prices(r.outputs) if job.task == "regress" else r.outputs
-        out.append(FitResult(predictions, r.loss, r.val_loss, r.seconds, r.source, r.key, r.outputs, job_info(tjob)))
+        predictions = (
+            job.data.to_prices(r.outputs) if job.task == "regress" else r.outputs
+        )
+        out.append(
+            FitResult(
+                predictions,
+                r.loss,
+                r.val_loss,
+                r.seconds,
+                r.source,
+                r.key,
+                r.outputs,
+                job_info(tjob),
+            )
+        )
     return out
 
 
-def fit_predict(config: Any, data: WindowedData, seed: int = 0, ticker: str = "", log_every: int = 10) -> FitResult:
-    """Train ``config`` on ``data``'s training windows (or load it) and forecast its test days in dollars.
+def fit_predict(
+    config: Any,
+    data: WindowedData,
+    seed: int = 0,
+    ticker: str = "",
+    log_every: int = 10,
+) -> FitResult:
+    """Train ``config`` on ``data``'s training windows (or load it) and forecast its
+    test days in dollars.
 
     Parameters
     ----------
     config : ModelConfig or StackConfig
         Model and training settings.
     data : WindowedData
-        From :func:`lstm_helpers.data.windows.report_windows` or :func:`~lstm_helpers.data.windows.variant_windows`.
+        From :func:`lstm_helpers.data.windows.report_windows` or
+        :func:`~lstm_helpers.data.windows.variant_windows`.
     seed : int, default 0
         Seed for weights, dropout and shuffling.
     ticker : str
@@ -176,9 +215,22 @@ def fit_predict(config: Any, data: WindowedData, seed: int = 0, ticker: str = ""
     log_every : int, default 10
         Print a progress line every this many epochs (0: silent).
     """
-    return forecast_many([Job(config, data, seed, ticker)], workers=1, log_every=log_every)[0]
+    return forecast_many(
+        [Job(config, data, seed, ticker)], workers=1, log_every=log_every
+    )[0]
 
 
-def fit_classifier(config: Any, data: WindowedData, seed: int = 0, ticker: str = "", log_every: int = 10) -> FitResult:
-    """Train a sigmoid-output model on "up tomorrow?" (or load it); ``predictions`` holds P(up) per test day."""
-    return forecast_many([Job(config, data, seed, ticker, task="classify")], workers=1, log_every=log_every)[0]
+def fit_classifier(
+    config: Any,
+    data: WindowedData,
+    seed: int = 0,
+    ticker: str = "",
+    log_every: int = 10,
+) -> FitResult:
+    """Train a sigmoid-output model on "up tomorrow?" (or load it); ``predictions``
+    holds P(up) per test day."""
+    return forecast_many(
+        [Job(config, data, seed, ticker, task="classify")],
+        workers=1,
+        log_every=log_every,
+    )[0]

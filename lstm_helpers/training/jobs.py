@@ -1,4 +1,5 @@
-"""Training one Keras model, the same way for every model of the course: the shared training path.
+"""Training one Keras model, the same way for every model of the course: the shared
+training path.
 
 A :class:`TrainJob` holds a configuration (any of :mod:`lstm_helpers.models`,
 or a lesson's own, such as the memory lesson's), the arrays it trains on and
@@ -22,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from lstm_helpers.tf_quiet import keras  # TensorFlow loaded without its C++ start-up lines
+# TensorFlow loaded without its C++ start-up lines
+from lstm_helpers.tf_quiet import keras
 from lstm_helpers.training.digests import environment
 
 
@@ -36,7 +38,8 @@ def set_seeds(seed: int) -> None:
     here while staying bit-identical from run to run on the CPU.
     """
     random.seed(seed)
-    np.random.seed(seed)  # noqa: NPY002 - seeds the legacy global RNG that older code may use
+    # the legacy global RNG, which older code may use
+    np.random.seed(seed)  # noqa: NPY002
     keras.utils.set_random_seed(seed)
 
 
@@ -55,7 +58,10 @@ class EpochLog(keras.callbacks.Callback):
         done = epoch + 1
         if done % self.every == 0 or done == self.epochs:
             rate = (time.perf_counter() - self._start) / done
-            print(f"  {self.label}: epoch {done}/{self.epochs}, loss {logs['loss']:.6f}, {rate:.1f} s/epoch")
+            print(
+                f"  {self.label}: epoch {done}/{self.epochs}, loss "
+                f"{logs['loss']:.6f}, {rate:.1f} s/epoch"
+            )
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,8 +115,8 @@ class TrainOutput:
     weights : list of ndarray
         The trained weights in Keras's order (empty unless ``keep_weights``).
     environment : dict
-        Where it was trained (:func:`lstm_helpers.training.digests.environment`): recorded
-        with the stored result, not part of its key.
+        Where it was trained (:func:`lstm_helpers.training.digests.environment`):
+        recorded with the stored result, not part of its key.
     """
 
     outputs: np.ndarray
@@ -122,7 +128,8 @@ class TrainOutput:
 
 
 def fit(job: TrainJob, log_every: int = 10) -> TrainOutput:
-    """Seed, build and fit ``job.config`` on ``job.X``, ``job.y``; predict ``job.X_predict``.
+    """Seed, build and fit ``job.config`` on ``job.X``, ``job.y``; predict
+    ``job.X_predict``.
 
     With ``config.early_stopping`` training stops when the loss on
     ``(X_val, y_val)`` has not improved for ``config.patience`` epochs and the
@@ -141,28 +148,53 @@ def fit(job: TrainJob, log_every: int = 10) -> TrainOutput:
     config = job.config
     X, y = np.asarray(job.X, dtype="float32"), np.asarray(job.y, dtype="float32")
     if X.ndim != 3 or len(X) != len(y):
-        raise ValueError(f"X must be (n, window, features) with one target each, got {X.shape} and {y.shape}")
+        raise ValueError(
+            "X must be (n, window, features) with one target "
+            f"each, got {X.shape} and {y.shape}"
+        )
     validation = None
-    callbacks: list[keras.callbacks.Callback] = [EpochLog(job.label, config.epochs, log_every)] if log_every else []
+    callbacks: list[keras.callbacks.Callback] = (
+        [EpochLog(job.label, config.epochs, log_every)] if log_every else []
+    )
     if config.early_stopping:
         if job.X_val is None or job.y_val is None or len(job.X_val) == 0:
-            raise ValueError(f"{job.label or config.name}: early stopping needs validation data (X_val, y_val)")
-        validation = (np.asarray(job.X_val, dtype="float32"), np.asarray(job.y_val, dtype="float32"))
-        callbacks.append(keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True))
+            raise ValueError(
+                f"{job.label or config.name}: early stopping needs "
+                "validation data (X_val, y_val)"
+            )
+        validation = (
+            np.asarray(job.X_val, dtype="float32"),
+            np.asarray(job.y_val, dtype="float32"),
+        )
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                patience=config.patience, restore_best_weights=True
+            )
+        )
     set_seeds(job.seed)
     model = config.build(window=X.shape[1], n_features=X.shape[2])
     start = time.perf_counter()
     history = model.fit(
-        X, y, epochs=config.epochs, batch_size=config.batch_size, verbose=0,
-        callbacks=callbacks, validation_data=validation,
+        X,
+        y,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        verbose=0,
+        callbacks=callbacks,
+        validation_data=validation,
     )
     seconds = time.perf_counter() - start
-    outputs = model.predict(np.asarray(job.X_predict, dtype="float32"), batch_size=1024, verbose=0).ravel()
+    outputs = model.predict(
+        np.asarray(job.X_predict, dtype="float32"), batch_size=1024, verbose=0
+    ).ravel()
     return TrainOutput(
         outputs=outputs,
         loss=[float(v) for v in history.history["loss"]],
         val_loss=[float(v) for v in history.history.get("val_loss", [])],
         seconds=seconds,
-        weights=[np.asarray(w) for w in model.get_weights()] if job.keep_weights else [],
-        environment=environment(),  # where it ran: a cluster's worker may differ from this machine
+        weights=[np.asarray(w) for w in model.get_weights()]
+        if job.keep_weights
+        else [],
+        # where it ran: a cluster's worker may differ from this machine
+        environment=environment(),
     )

@@ -37,16 +37,23 @@ from lstm_helpers.training.jobs import TrainJob, TrainOutput, fit
 SCHEDULER_ENV = "LSTM_COURSE_SCHEDULER"
 PROGRESS_ENV = "LSTM_COURSE_PROGRESS"
 KEYS_ENV = "LSTM_COURSE_KEYS"
-SOURCES = {"trained": "trained", "cache": "loaded from the local cache", "published": "loaded from the published results"}
+SOURCES = {
+    "trained": "trained",
+    "cache": "loaded from the local cache",
+    "published": "loaded from the published results",
+}
 
 
 class NotPublishedError(RuntimeError):
-    """Models asked for while only the published results may be used (``$LSTM_COURSE_PUBLISHED_ONLY``)."""
+    """Models asked for while only the published results may be used
+    (``$LSTM_COURSE_PUBLISHED_ONLY``)."""
 
     def __init__(self, missing: list[str]) -> None:
         self.missing = missing
-        super().__init__(f"{len(missing)} model(s) not in the published results: {', '.join(missing[:5])}"
-                         + (" ..." if len(missing) > 5 else ""))
+        super().__init__(
+            f"{len(missing)} model(s) not in the published "
+            f"results: {', '.join(missing[:5])}" + (" ..." if len(missing) > 5 else "")
+        )
 
 
 @dataclass
@@ -71,16 +78,36 @@ class TrainResult(TrainOutput):
 
 
 def _store(key: str, job: TrainJob, out: TrainOutput) -> None:
-    arrays = {"outputs": out.outputs, **{f"weight_{k}": w for k, w in enumerate(out.weights)}}
-    meta = {"loss": out.loss, "val_loss": out.val_loss, "seconds": out.seconds, "label": job.label,
-            "weights": len(out.weights), "info": job_info(job), "environment": out.environment}
+    arrays = {
+        "outputs": out.outputs,
+        **{f"weight_{k}": w for k, w in enumerate(out.weights)},
+    }
+    meta = {
+        "loss": out.loss,
+        "val_loss": out.val_loss,
+        "seconds": out.seconds,
+        "label": job.label,
+        "weights": len(out.weights),
+        "info": job_info(job),
+        "environment": out.environment,
+    }
     cache.save(key, arrays, meta)
 
 
-def _restore(key: str, arrays: dict[str, np.ndarray], meta: dict, source: str) -> TrainResult:
+def _restore(
+    key: str, arrays: dict[str, np.ndarray], meta: dict, source: str
+) -> TrainResult:
     weights = [arrays[f"weight_{k}"] for k in range(meta["weights"])]
-    return TrainResult(arrays["outputs"], meta["loss"], meta["val_loss"], meta["seconds"], weights,
-                       environment=meta.get("environment", {}), key=key, source=source)
+    return TrainResult(
+        arrays["outputs"],
+        meta["loss"],
+        meta["val_loss"],
+        meta["seconds"],
+        weights,
+        environment=meta.get("environment", {}),
+        key=key,
+        source=source,
+    )
 
 
 def train(job: TrainJob, use_cache: bool = True, log_every: int = 10) -> TrainResult:
@@ -92,8 +119,16 @@ def train(job: TrainJob, use_cache: bool = True, log_every: int = 10) -> TrainRe
 
 
 def _trained(out: TrainOutput, key: str) -> TrainResult:
-    return TrainResult(out.outputs, out.loss, out.val_loss, out.seconds, out.weights,
-                       environment=out.environment, key=key, source="trained")
+    return TrainResult(
+        out.outputs,
+        out.loss,
+        out.val_loss,
+        out.seconds,
+        out.weights,
+        environment=out.environment,
+        key=key,
+        source="trained",
+    )
 
 
 def _fit_quietly(job: TrainJob) -> TrainOutput:
@@ -101,39 +136,46 @@ def _fit_quietly(job: TrainJob) -> TrainOutput:
 
 
 def _one_thread() -> None:
-    """Worker initialiser: TensorFlow loaded, one CPU thread per process, so N workers share N cores."""
+    """Worker initialiser: TensorFlow loaded, one CPU thread per process, so N workers
+    share N cores."""
     from lstm_helpers.tf_quiet import tf
 
     try:
         tf.config.threading.set_intra_op_parallelism_threads(1)
         tf.config.threading.set_inter_op_parallelism_threads(1)
-    except RuntimeError:  # TensorFlow already runs in this process (a thread-based cluster): its threads stay,
+    # TensorFlow already runs in this process (a thread-based cluster): its threads
+    # stay,
+    except RuntimeError:
         pass  # and every entry trained here records them (digests.environment)
 
 
 WORKERS_ENV = "LSTM_COURSE_WORKERS"
 
 _POOLS: dict[int, tuple[ProcessPoolExecutor, set]] = {}
-"""The local worker pools of this process, by size, with the processes that were already running
-when each started: started once, reused by every later call (a notebook that trains in several
-cells starts its workers, and loads TensorFlow in them, once)."""
+"""The local worker pools of this process, by size, with the processes that were already
+running when each started: started once, reused by every later call (a notebook that
+trains in several cells starts its workers, and loads TensorFlow in them, once)."""
 
 
 def _local_pool(workers: int) -> tuple[ProcessPoolExecutor, set]:
-    """This process's pool of ``workers`` spawned processes, one CPU thread each, started on first use."""
+    """This process's pool of ``workers`` spawned processes, one CPU thread each,
+    started on first use."""
     if workers not in _POOLS:
         import atexit
         import multiprocessing as mp
 
         others = set(mp.active_children())  # children that are not the pool's workers
-        pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_one_thread)
+        pool = ProcessPoolExecutor(
+            workers, mp_context=mp.get_context("spawn"), initializer=_one_thread
+        )
         _POOLS[workers] = (pool, others)
         atexit.register(pool.shutdown, wait=True, cancel_futures=True)
     return _POOLS[workers]
 
 
 def _discard_pool(workers: int) -> None:
-    """Kill a pool whose run failed (its jobs still running are of no use) and forget it."""
+    """Kill a pool whose run failed (its jobs still running are of no use) and forget
+    it."""
     import multiprocessing as mp
 
     pool, others = _POOLS.pop(workers)
@@ -146,9 +188,11 @@ def _discard_pool(workers: int) -> None:
 
 
 def default_workers() -> int:
-    """``$LSTM_COURSE_WORKERS`` if set; else one process when TensorFlow sees a GPU, else one per CPU core.
+    """``$LSTM_COURSE_WORKERS`` if set; else one process when TensorFlow sees a GPU,
+    else one per CPU core.
 
-    The tests set the variable so that their parallel workers do not each start a process per core.
+    The tests set the variable so that their parallel workers do not each start a
+    process per core.
     """
     if os.environ.get(WORKERS_ENV):
         return max(1, int(os.environ[WORKERS_ENV]))
@@ -162,13 +206,15 @@ def _duration(seconds: float) -> str:
 
 
 class Progress:
-    """Prints one line per model, here and to ``$LSTM_COURSE_PROGRESS``; records keys in ``$LSTM_COURSE_KEYS``."""
+    """Prints one line per model, here and to ``$LSTM_COURSE_PROGRESS``; records keys in
+    ``$LSTM_COURSE_KEYS``."""
 
     def __init__(self, total: int) -> None:
         self.total, self.done, self.trained = total, 0, 0
         self.start = time.perf_counter()
         self.counts = dict.fromkeys(SOURCES, 0)
-        self.published_in: dict[str, int] = {}  # where the published results loaded were produced -> how many
+        # where the published results loaded were produced -> how many
+        self.published_in: dict[str, int] = {}
 
     @staticmethod
     def _append(env: str, line: str) -> None:
@@ -177,7 +223,14 @@ class Progress:
             with open(path, "a") as fh:
                 fh.write(line + "\n")
 
-    def model(self, job: TrainJob, result: TrainResult, to_go: int, note: str = "", show: bool = True) -> None:
+    def model(
+        self,
+        job: TrainJob,
+        result: TrainResult,
+        to_go: int,
+        note: str = "",
+        show: bool = True,
+    ) -> None:
         self.done += 1
         self.counts[result.source] += 1
         if result.source == "published":
@@ -188,29 +241,47 @@ class Progress:
         if result.source == "trained":
             self.trained += 1
             elapsed = time.perf_counter() - self.start
-            left = f", about {_duration(elapsed / self.trained * to_go)} left" if to_go else ""
-            line = (f"[{self.done}/{self.total}] {what}: trained, {len(result.loss)} epochs in "
-                    f"{result.seconds:.0f} s ({_duration(elapsed)} elapsed, {to_go} to train{left}){note}")
+            left = (
+                (f", about {_duration(elapsed / self.trained * to_go)} left")
+                if to_go
+                else ""
+            )
+            line = (
+                f"[{self.done}/{self.total}] {what}: trained, "
+                f"{len(result.loss)} epochs in "
+                f"{result.seconds:.0f} s ({_duration(elapsed)} elapsed, {to_go} to "
+                f"train{left}){note}"
+            )
         else:
-            line = (f"[{self.done}/{self.total}] {what}: {SOURCES[result.source]} ({len(result.loss)} epochs, "
-                    f"{result.seconds:.0f} s when trained)")
+            line = (
+                f"[{self.done}/{self.total}] {what}: "
+                f"{SOURCES[result.source]} ({len(result.loss)} epochs, "
+                f"{result.seconds:.0f} s when trained)"
+            )
         if show:
             print("  " + line, flush=True)
         self._append(PROGRESS_ENV, line)
 
     def summary(self) -> str:
-        """``N model(s): a loaded from the published results, b from the local cache, c trained``.
+        """``N model(s): a loaded from the published results, b from the local cache, c
+        trained``.
 
         When published results were loaded, a second line says where they were produced
-        (``(published results produced on Linux x86_64, Python 3.11.7, CPU, TensorFlow 2.21.0)``), whatever this
-        machine is: a result loaded from another environment is never presented as made here.
+        (``(published results produced on Linux x86_64, Python 3.11.7, CPU, TensorFlow
+        2.21.0)``), whatever this machine is: a result loaded from another environment
+        is never presented as made here.
         """
         c = self.counts
-        line = (f"{self.total} model(s): {c['published']} loaded from the published results, "
-                f"{c['cache']} from the local cache, {c['trained']} trained")
+        line = (
+            f"{self.total} model(s): {c['published']} loaded from "
+            "the published results, "
+            f"{c['cache']} from the local cache, {c['trained']} trained"
+        )
         if self.published_in:
-            places = "; ".join(f"{n} on {where}" if len(self.published_in) > 1 else where
-                               for where, n in self.published_in.items())
+            places = "; ".join(
+                f"{n} on {where}" if len(self.published_in) > 1 else where
+                for where, n in self.published_in.items()
+            )
             line += f"\n  (published results produced on {places})"
         self._append(PROGRESS_ENV, line)
         return line
@@ -221,9 +292,16 @@ def _published_difference(key: str, outputs: np.ndarray) -> str:
     if found is None:
         return ""
     published = found[0]["outputs"]
-    gap = float(np.max(np.abs(published - outputs))) if published.shape == outputs.shape else np.inf
+    gap = (
+        float(np.max(np.abs(published - outputs)))
+        if published.shape == outputs.shape
+        else np.inf
+    )
     scale = float(np.max(np.abs(published))) or 1.0
-    return f"; largest difference from the published outputs {gap:.3g} ({gap / scale:.2%} of their range)"
+    return (
+        "; largest difference from the published outputs "
+        f"{gap:.3g} ({gap / scale:.2%} of their range)"
+    )
 
 
 def train_many(
@@ -232,7 +310,8 @@ def train_many(
     executor: Executor | None = None,
     log_every: int = 10,
 ) -> list[TrainResult]:
-    """Train several jobs, loading the stored ones, in worker processes or on any executor.
+    """Train several jobs, loading the stored ones, in worker processes or on any
+    executor.
 
     Parameters
     ----------
@@ -256,11 +335,13 @@ def train_many(
     RuntimeError
         At the first job that fails, naming it; the jobs not yet started are cancelled.
     NotPublishedError
-        Before training anything, if only the published results may be used and some jobs are not among them.
+        Before training anything, if only the published results may be used and some
+        jobs are not among them.
     """
     progress = Progress(len(jobs))
     results: list[TrainResult | None] = [None] * len(jobs)
-    todo: dict[str, list[int]] = {}  # key -> indices of the jobs with that key (trained once)
+    # key -> indices of the jobs with that key (trained once)
+    todo: dict[str, list[int]] = {}
     for k, job in enumerate(jobs):
         key = job_key(job)
         found = cache.lookup(key)
@@ -271,7 +352,9 @@ def train_many(
             todo.setdefault(key, []).append(k)
 
     if todo and cache.published_only():
-        raise NotPublishedError([jobs[idx[0]].label or key for key, idx in todo.items()])
+        raise NotPublishedError(
+            [jobs[idx[0]].label or key for key, idx in todo.items()]
+        )
 
     def finish(key: str, out: TrainOutput) -> None:
         first = jobs[todo[key][0]]
@@ -279,7 +362,9 @@ def train_many(
         note = _published_difference(key, out.outputs) if cache.retraining() else ""
         for k in todo[key]:
             results[k] = _trained(out, key)
-        progress.model(first, results[todo[key][0]], len(todo) - progress.trained - 1, note)
+        progress.model(
+            first, results[todo[key][0]], len(todo) - progress.trained - 1, note
+        )
 
     if todo:
         address = os.environ.get(SCHEDULER_ENV)
@@ -289,7 +374,8 @@ def train_many(
 
             client = cluster_client(address)
             executor = client.get_executor()
-        dask_client = client or getattr(executor, "_client", None)  # a Dask executor passed in has its client
+        # a Dask executor passed in has its client
+        dask_client = client or getattr(executor, "_client", None)
         if dask_client is not None:
             from lstm_helpers.training.cluster import prepare_cluster
 
@@ -299,7 +385,13 @@ def train_many(
             if workers > 1:
                 own, _ = _local_pool(workers)
                 executor = own
-        where = "this process" if executor is None else f"{workers} worker process(es)" if own else "the executor"
+        where = (
+            "this process"
+            if executor is None
+            else f"{workers} worker process(es)"
+            if own
+            else "the executor"
+        )
         print(f"training {len(todo)} model(s) in {where} ...", flush=True)
         failed = False
         try:
@@ -308,9 +400,14 @@ def train_many(
                     try:
                         finish(key, fit(jobs[idx[0]], log_every))
                     except Exception as err:
-                        raise RuntimeError(f"training {jobs[idx[0]].label or key} failed: {err}") from err
+                        raise RuntimeError(
+                            f"training {jobs[idx[0]].label or key} failed: {err}"
+                        ) from err
             else:
-                futures: dict[Future, str] = {executor.submit(_fit_quietly, jobs[i[0]]): key for key, i in todo.items()}
+                futures: dict[Future, str] = {
+                    executor.submit(_fit_quietly, jobs[i[0]]): key
+                    for key, i in todo.items()
+                }
                 for future in as_completed(futures):
                     key = futures[future]
                     try:
@@ -319,11 +416,14 @@ def train_many(
                         failed = True
                         for other in futures:
                             other.cancel()
-                        raise RuntimeError(f"training {jobs[todo[key][0]].label or key} failed: {err}") from err
+                        raise RuntimeError(
+                            f"training {jobs[todo[key][0]].label or key} failed: {err}"
+                        ) from err
                     finish(key, out)
         finally:
             if own is not None and (failed or sys.exc_info()[0] is not None):
-                _discard_pool(workers)  # a job failed or the run was interrupted: stop the jobs still running
+                # a job failed or the run was interrupted: stop the jobs still running
+                _discard_pool(workers)
             if client is not None:
                 client.close()
     print(progress.summary(), flush=True)
