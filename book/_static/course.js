@@ -51,9 +51,15 @@ document.addEventListener("DOMContentLoaded", () => {
       "http://localhost:8000/search.html.";
     results.before(note);
   }
-  // A printed table wider than the column: its font shrinks, down to 70%, until it
-  // fits; wider still, it scrolls.
+  // Printed output wider than the column. Lines of text (no columns aligned by runs of
+  // spaces) wrap; a table's font shrinks until it fits, down to 70%; wider still, it
+  // scrolls.
   for (const pre of document.querySelectorAll("div.cell_output pre")) {
+    if (pre.scrollWidth <= pre.clientWidth + 1) continue;
+    if (!/\S {2,}\S/.test(pre.textContent)) {
+      pre.style.whiteSpace = "pre-wrap";
+      continue;
+    }
     for (let size = 95; pre.scrollWidth > pre.clientWidth + 1 && size >= 70; size -= 5) {
       pre.style.fontSize = `${size}%`;
     }
