@@ -51,6 +51,8 @@ def test_publish_bundles_the_quick_runs_models_with_the_standard_runs(
     publishing.publish(out, src)
     assert (tmp_path / "build" / "notebooks-quick" / "00_first.ipynb").exists()
     assert cache.keys(tmp_results) == ["model-quick", "model-standard"]
+    assert cache.published_keys(tmp_results, "standard") == ["model-standard"]
+    assert cache.published_keys(tmp_results, "quick") == ["model-quick"]
 
 
 def test_publish_refuses_a_run_of_older_sources(lessons, tmp_path, tmp_results):

@@ -1,6 +1,7 @@
 """Tests of lstm_helpers.lessons.stopping: the epoch kept, the constant forecast, the
 settings, the study."""
 
+import json
 from dataclasses import asdict
 
 import numpy as np
@@ -109,6 +110,15 @@ def test_published_stops_counts_runs_kept_at_epoch_one(tmp_path):
     assert table.loc["gru", "share"] == 1.0 and "default" not in table.index
     with pytest.raises(ValueError, match="no stored runs"):
         stopping.published_stops(tmp_path / "empty")
+    # A quick-profile entry (one epoch kept) beside them: counted only where no
+    # profiles.json says which run used which key.
+    entry("q1", "ohlc", [0.3, 0.9])
+    assert stopping.published_stops(tmp_path).loc["ohlc", "runs"] == 3
+    listed = {"standard": ["a1", "a2", "a3", "a4", "a5"], "quick": ["q1", "a3"]}
+    (tmp_path / cache.PROFILES_NAME).write_text(json.dumps(listed))
+    table = stopping.published_stops(tmp_path)
+    assert table.loc["ohlc", "runs"] == 2 and table.loc["gru", "runs"] == 1
+    assert cache.published_keys(tmp_path, "quick") == ["q1", "a3"]
 
 
 def _rows(ratios, noise=(1.0, 1.0, 1.0, 1.0)):

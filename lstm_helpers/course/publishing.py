@@ -273,8 +273,12 @@ def publish(
     """
     rows = check_run(output, sources)
     quick = quick_run([sources / r["notebook"] for r in rows], output)
-    keys = list(dict.fromkeys(used_keys(output) + used_keys(quick)))
+    profiles = {"standard": used_keys(output), "quick": used_keys(quick)}
+    keys = list(dict.fromkeys(profiles["standard"] + profiles["quick"]))
     entries, size = publish_results(keys, bundle)
+    (bundle or cache.results_dir()).joinpath(cache.PROFILES_NAME).write_text(
+        json.dumps(profiles, indent=1) + "\n", encoding="utf-8"
+    )
     print(
         f"published results of {entries} model(s), "
         f"{size / 1e6:.2f} MB, into "

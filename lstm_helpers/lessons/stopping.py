@@ -115,8 +115,8 @@ def constant_loss(job: TrainJob) -> float:
 
 
 def published_stops(root: Path | None = None) -> pd.DataFrame:
-    """Per model family, how many stored runs kept epoch 1 (runs with early stopping,
-    not the study's own).
+    """Per model family, how many stored runs of the standard profile kept epoch 1
+    (runs with early stopping, not the study's own).
 
     Parameters
     ----------
@@ -132,7 +132,7 @@ def published_stops(root: Path | None = None) -> pd.DataFrame:
     """
     root = root or cache.results_dir()
     kept: dict[str, list[int]] = {}
-    for key in cache.keys(root):
+    for key in cache.published_keys(root, "standard"):  # not the quick profile's
         entry = cache.load(key, root, remove_damaged=False)
         if entry is None or not entry[1].get("val_loss"):
             continue

@@ -73,6 +73,26 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV, BUILD_DIR / "cache" / "models"))
 
 
+PROFILES_NAME = "profiles.json"
+"""Beside the published entries: which profile's run used each key (``make publish``
+writes it). A count over "the published runs" reads the standard run's keys from it."""
+
+
+def published_keys(root: Path | None = None, profile: str = "standard") -> list[str]:
+    """The keys of the published entries that ``profile``'s run used; every stored key
+    where no :data:`PROFILES_NAME` says so."""
+    root = root or results_dir()
+    listed = root / PROFILES_NAME
+    if not listed.exists():
+        return keys(root)
+    stored = set(keys(root))
+    return [
+        k
+        for k in json.loads(listed.read_text(encoding="utf-8"))[profile]
+        if k in stored
+    ]
+
+
 def results_dir() -> Path:
     """The published results: ``$LSTM_COURSE_RESULTS`` if set, else ``results/models``
     in the repository."""
