@@ -87,6 +87,29 @@ def second_python() -> str:
     return python
 
 
+def run_json(python: str, script: str, *args: str, cwd=None, timeout: int = 900):
+    """Run ``script`` with ``python -c`` in a fresh interpreter (the runner sets
+    environment variables for its kernels, so two runs cannot share one process).
+
+    Returns (the last printed line read as JSON, None), or (None, the end of stderr)
+    when the interpreter failed.
+    """
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        [python, "-c", script, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        return None, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1]), None
+
+
 @pytest.fixture
 def tmp_cache(tmp_path, monkeypatch):
     """A private, empty model cache for one test (worker processes see it too)."""

@@ -15,13 +15,13 @@ same lessons in one process.
 """
 
 import json
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_json
 
 from lstm_helpers.course.runner import lesson_notebooks
 from lstm_helpers.paths import NOTEBOOK_DIR
@@ -90,21 +90,13 @@ print(json.dumps([[r.status, r.detail] for r in rows]))
 def run_group(lessons: list, output, parameters: dict) -> list:
     """``run_lessons`` of ``lessons`` in a fresh interpreter: each lesson's ``[status,
     detail]``."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            RUN,
-            json.dumps([[str(p) for p in lessons], str(output), parameters]),
-        ],
-        capture_output=True,
-        text=True,
+    rows, error = run_json(
+        sys.executable,
+        RUN,
+        json.dumps([[str(p) for p in lessons], str(output), parameters]),
         timeout=1200,
-        check=False,
     )
-    if done.returncode != 0:
-        return [["failed", done.stderr[-3000:]]] * len(lessons)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return rows if error is None else [["failed", error]] * len(lessons)
 
 
 def test_every_lesson_runs_on_other_files_years_and_a_missing_target(

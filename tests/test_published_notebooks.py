@@ -18,14 +18,12 @@ nothing and print what the committed notebook shows.
 """
 
 import csv
-import json
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import strict
+from conftest import run_json, strict
 
 from lstm_helpers.course.publishing import compare_outputs
 from lstm_helpers.course.runner import SUMMARY_NAME, lesson_notebooks
@@ -60,19 +58,9 @@ at a time use both cores."""
 
 
 def run_in_a_process(python: str, lesson: Path, folder: Path) -> dict:
-    """``run_from_published`` of one lesson in a fresh interpreter: its row as a
-    dict."""
-    done = subprocess.run(
-        [python, "-c", RUN, str(lesson), str(folder)],
-        cwd=folder.parent,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    if done.returncode != 0:
-        return {"status": "failed", "detail": done.stderr[-3000:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """``run_from_published`` of one lesson in a fresh interpreter: its row as a dict."""
+    row, error = run_json(python, RUN, str(lesson), str(folder), cwd=folder.parent)
+    return row if error is None else {"status": "failed", "detail": error}
 
 
 @pytest.fixture(scope="module")

@@ -231,6 +231,13 @@ def compare_outputs(executed: Path, committed: Path) -> list[str]:
     return found
 
 
+def _all_ok(rows: list[LessonRun], where: str) -> None:
+    """ValueError naming the first lesson of ``rows`` that did not run ``where``."""
+    failed = [r for r in rows if r.status != "ok"]
+    if failed:
+        raise ValueError(f"{failed[0].notebook} failed {where}: {failed[0].detail}")
+
+
 QUICK_SUFFIX = "-quick"
 """The quick run that :func:`publish` makes goes beside the standard run
 (``build/notebooks-quick``)."""
@@ -249,13 +256,10 @@ def quick_run(notebooks: list[Path], output: Path) -> Path:
         "published too ...",
         flush=True,
     )
-    rows = run_lessons(notebooks, folder, profile="quick")
-    failed = [r for r in rows if r.status != "ok"]
-    if failed:
-        raise ValueError(
-            f"{failed[0].notebook} failed in the quick profile ({folder}): "
-            f"{failed[0].detail}"
-        )
+    _all_ok(
+        run_lessons(notebooks, folder, profile="quick"),
+        f"to run in the quick profile ({folder})",
+    )
     return folder
 
 
@@ -287,12 +291,7 @@ def publish(
     print("running the lessons again from the published results alone ...", flush=True)
     rerun = output / "from-published"
     again = run_from_published([sources / r["notebook"] for r in rows], rerun, bundle)
-    failed = [r for r in again if r.status != "ok"]
-    if failed:
-        raise ValueError(
-            f"{failed[0].notebook} does not run from the published "
-            f"results: {failed[0].detail}"
-        )
+    _all_ok(again, "to run from the published results")
     written = []
     for r in rows:
         doc = clean_for_publishing(rerun / r["notebook"])

@@ -408,44 +408,46 @@ def plot_gradient_sweeps(
         Columns ``recurrent scale``, ``gradient ratio (median)`` and ``upper bound
         (median)``.
     """
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
-    ax1.plot(
-        lstm_sweep["forget bias"],
-        lstm_sweep["gradient ratio (median)"],
-        marker="o",
-        color="tab:orange",
-        label="measured gradient ratio",
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    # (sweep, its knob, the bound drawn beside the measurement, colour, x label, title)
+    panels = (
+        (
+            lstm_sweep,
+            "forget bias",
+            "product of f_t (median)",
+            "product of forget gates",
+            "tab:orange",
+            "LSTM forget-gate bias",
+            "LSTM: the forget gate is the knob",
+        ),
+        (
+            rnn_sweep,
+            "recurrent scale",
+            "upper bound (median)",
+            "upper bound",
+            "tab:blue",
+            "scale of the RNN's recurrent matrix (1 = Keras default)",
+            "plain RNN: vanishes below scale 1, levels off above",
+        ),
     )
-    ax1.plot(
-        lstm_sweep["forget bias"],
-        lstm_sweep["product of f_t (median)"],
-        marker="x",
-        ls="--",
-        color="k",
-        label="product of forget gates",
-    )
-    ax1.set_xlabel("LSTM forget-gate bias")
-    ax1.set_title("LSTM: the forget gate is the knob")
-    ax2.plot(
-        rnn_sweep["recurrent scale"],
-        rnn_sweep["gradient ratio (median)"],
-        marker="o",
-        color="tab:blue",
-        label="measured gradient ratio",
-    )
-    ax2.plot(
-        rnn_sweep["recurrent scale"],
-        rnn_sweep["upper bound (median)"],
-        marker="x",
-        ls="--",
-        color="k",
-        label="upper bound",
-    )
-    ax2.set_xlabel("scale of the RNN's recurrent matrix (1 = Keras default)")
-    ax2.set_title("plain RNN: vanishes below scale 1, levels off above")
-    ax1.set_yscale("log")
-    ax1.set_ylabel("||dL/dx_1|| / ||dL/dx_60|| (median of 10)")
-    for ax in (ax1, ax2):
+    for ax, (sweep, knob, bound, bound_label, colour, xlabel, title) in zip(
+        axes, panels, strict=True
+    ):
+        ax.plot(
+            sweep[knob],
+            sweep["gradient ratio (median)"],
+            marker="o",
+            color=colour,
+            label="measured gradient ratio",
+        )
+        ax.plot(
+            sweep[knob], sweep[bound], marker="x", ls="--", color="k", label=bound_label
+        )
+        ax.set_xlabel(xlabel)
+        ax.set_title(title)
+    axes[0].set_yscale("log")
+    axes[0].set_ylabel("||dL/dx_1|| / ||dL/dx_60|| (median of 10)")
+    for ax in axes:
         ax.axhline(1.0, color="grey", lw=0.8)
         ax.legend(fontsize=8)
     fig.tight_layout()
