@@ -414,6 +414,10 @@ return {
   wideCode: Array.from(document.querySelectorAll('div.cell_input pre'))
     .filter(p => p.scrollWidth > p.clientWidth + 1)
     .map(p => p.textContent.split('\\n').find(l => l.length > 88) || p.textContent.slice(0, 60)),
+  wideOutput: Array.from(document.querySelectorAll('div.cell_output pre'))
+    .filter(p => p.scrollWidth > p.clientWidth + 1 || p.style.fontSize)
+    .map(p => [p.style.fontSize || 'scrolls',
+               p.textContent.split('\\n').find(l => l.length > 88) || p.textContent.slice(0, 60)]),
   codeBlocks: document.querySelectorAll('div.highlight').length,
   copyButtons: document.querySelectorAll('div.highlight button.copy-code').length,
   foldedAnswers: document.querySelectorAll('div.cell.tag_after-you-tried details').length,
@@ -551,6 +555,10 @@ def test_every_page_reads_in_a_browser_with_nothing_broken(site, server, browser
         problems += [
             f"{where} a code block wider than the column: {line!r}"
             for line in report["wideCode"]
+        ]
+        problems += [
+            f"{where} printed output wider than the column ({how}): {line!r}"
+            for how, line in report["wideOutput"]
         ]
         if report["copyButtons"] != report["codeBlocks"]:
             problems.append(

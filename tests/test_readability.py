@@ -132,3 +132,32 @@ def test_every_code_line_fits_the_books_column(path):
     assert long_code_lines(nb) == []
     planted = {"cells": [{"cell_type": "code", "source": "x = '" + "a" * 90 + "'"}]}
     assert len(long_code_lines(planted)) == 1
+
+
+def wide_table_lines(nb: dict) -> list[str]:
+    """The printed lines of a notebook that belong to a table (columns aligned by runs
+    of two or more spaces) and are longer than :data:`CODE_COLUMN`. The book wraps a
+    long line of text; a table line that wrapped would break its columns."""
+    import re
+
+    return [
+        line
+        for cell in nb["cells"]
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "stream"
+        for line in "".join(output["text"]).splitlines()
+        if len(line) > CODE_COLUMN and re.search(r"\S {2,}\S", line)
+    ]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_every_printed_table_fits_the_books_column(path):
+    import json
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert wide_table_lines(nb) == []
+    row = "IBM" + "  1.000" * 13
+    text = {"output_type": "stream", "name": "stdout", "text": [row + "\n", "a " * 60]}
+    planted = {"cells": [{"cell_type": "code", "source": "", "outputs": [text]}]}
+    assert wide_table_lines(planted) == [row]

@@ -51,18 +51,23 @@ document.addEventListener("DOMContentLoaded", () => {
       "http://localhost:8000/search.html.";
     results.before(note);
   }
-  // Printed output wider than the column. Lines of text (no columns aligned by runs of
-  // spaces) wrap; a table's font shrinks until it fits, down to 70%; wider still, it
-  // scrolls.
+  // Printed output wider than the column. A table (columns aligned by runs of spaces)
+  // wider than the column shrinks its font, down to 70%; wider still, it scrolls.
+  // Lines of text then wrap. The lessons print tables at most 88 characters wide.
   for (const pre of document.querySelectorAll("div.cell_output pre")) {
     if (pre.scrollWidth <= pre.clientWidth + 1) continue;
-    if (!/\S {2,}\S/.test(pre.textContent)) {
-      pre.style.whiteSpace = "pre-wrap";
-      continue;
-    }
-    for (let size = 95; pre.scrollWidth > pre.clientWidth + 1 && size >= 70; size -= 5) {
+    const aligned = pre.textContent.split("\n").filter((l) => /\S {2,}\S/.test(l));
+    const widest = Math.max(0, ...aligned.map((l) => l.length));
+    const style = getComputedStyle(pre);
+    const inner =
+      pre.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const fits = Math.floor(inner / characterWidth(pre));
+    if (widest > fits) {
+      const size = Math.floor((100 * fits) / widest);
+      if (size < 70) continue;
       pre.style.fontSize = `${size}%`;
     }
+    pre.style.whiteSpace = "pre-wrap";
   }
   // A copy button on every block of code.
   for (const block of document.querySelectorAll("div.highlight")) {
@@ -101,4 +106,14 @@ function fallback(text, done) {
   } finally {
     area.remove();
   }
+}
+
+// The width of one character in a block's monospace font, in pixels.
+function characterWidth(pre) {
+  const probe = document.createElement("span");
+  probe.textContent = "0".repeat(100);
+  pre.appendChild(probe);
+  const width = probe.getBoundingClientRect().width / 100;
+  probe.remove();
+  return width;
 }
