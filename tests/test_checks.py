@@ -1296,6 +1296,157 @@ def test_best_strategy():
     )
 
 
+# ---------------------------------------------------------------- the uncertainty
+# lesson
+
+
+def _uq_changes(seed=4, n_val=120, n_test=150):
+    """Seeded relative changes: a validation year, then a calmer test year whose last
+    day has no outcome yet."""
+    rng = np.random.default_rng(seed)
+    val = rng.normal(0, 0.012, (n_val, 1))
+    test = rng.normal(0, 0.008, (n_test, 1))
+    test[-1] = np.nan
+    return val, test
+
+
+def test_pinball():
+    from lstm_helpers.evaluation.distribution_scores import pinball_loss
+
+    passes(checks.pinball(run_answer("09_uncertainty", 1)["my_pinball"]))
+    not_done(
+        checks.pinball(run_answer("09_uncertainty", 1, placeholder=True)["my_pinball"])
+    )
+    passes(checks.pinball(pinball_loss))
+    fails(
+        checks.pinball(lambda y, f, q: pinball_loss(y, f, 1 - q)),
+        "the level's sign is flipped",
+    )
+    fails(
+        checks.pinball(lambda y, f, q: 0.5 * float(np.mean(np.abs(y - f)))),
+        "half the absolute error",
+    )
+    fails(
+        checks.pinball(lambda y, f, q: len(y) * pinball_loss(y, f, q)),
+        "a sum over the days",
+    )
+    fails(checks.pinball(lambda y, f, q: [1, 2]), "must be a")
+
+
+def test_band_scores():
+    passes(checks.band_scores(run_answer("09_uncertainty", 2)["my_band_scores"]))
+    not_done(
+        checks.band_scores(
+            run_answer("09_uncertainty", 2, placeholder=True)["my_band_scores"]
+        )
+    )
+    good = run_answer("09_uncertainty", 2)["my_band_scores"]
+
+    def nan_as_miss(actual, low, high, coverage):
+        inside = (low <= actual) & (actual <= high)  # NaN compares False: a miss
+        return float(inside.mean()), good(actual, low, high, coverage)[1]
+
+    def penalty_once(actual, low, high, coverage):
+        known = ~np.isnan(actual)
+        y, lo, hi = actual[known], low[known], high[known]
+        miss = np.where(y < lo, lo - y, 0) + np.where(y > hi, y - hi, 0)
+        cov = good(actual, low, high, coverage)[0]
+        return cov, float(np.mean(hi - lo + miss / (1 - coverage)))
+
+    def width_only(actual, low, high, coverage):
+        known = ~np.isnan(actual)
+        return good(actual, low, high, coverage)[0], float(
+            np.mean(high[known] - low[known])
+        )
+
+    def in_percent(actual, low, high, coverage):
+        c, w = good(actual, low, high, coverage)
+        return 100 * c, w
+
+    fails(checks.band_scores(nan_as_miss), "counted as misses")
+    fails(checks.band_scores(penalty_once), "the penalty outside the band is 1/alpha")
+    fails(checks.band_scores(width_only), "the width alone")
+    fails(checks.band_scores(in_percent), "in percent")
+    fails(checks.band_scores(lambda *a: 0.8), "must return two numbers")
+
+
+def test_conformal_threshold():
+    from lstm_helpers.evaluation.conformal import conformal_quantile
+
+    answer = run_answer("09_uncertainty", 3)["my_conformal_quantile"]
+    r = passes(checks.conformal_threshold(answer))
+    assert "infinite band" in r.message
+    not_done(
+        checks.conformal_threshold(
+            run_answer("09_uncertainty", 3, placeholder=True)["my_conformal_quantile"]
+        )
+    )
+    passes(checks.conformal_threshold(conformal_quantile))
+
+    def k_of(n, c, plus_one=True):
+        return int(np.ceil(((n + 1) if plus_one else n) * c))
+
+    def no_plus_one(scores, c):
+        return float(np.sort(scores)[k_of(len(scores), c, False) - 1])
+
+    def one_too_far(scores, c):
+        k = k_of(len(scores), c)
+        return float(np.sort(scores)[k]) if k < len(scores) else np.inf
+
+    fails(
+        checks.conformal_threshold(lambda s, c: float(np.quantile(s, c))),
+        "the finite-sample correction is left out",
+    )
+    fails(checks.conformal_threshold(no_plus_one), "k is ceil(n * coverage)")
+    fails(checks.conformal_threshold(one_too_far), "one place too far")
+    fails(
+        checks.conformal_threshold(lambda s, c: float(np.quantile(s, 1 - c))),
+        "the upper tail",
+    )
+
+
+def test_adaptive_step():
+    from lstm_helpers.lessons import uncertainty as uq
+
+    val, test = _uq_changes()
+    realised = {"X": {"val": val, "test": test}}
+    ns = run_answer("09_uncertainty", 4, realised=realised, first="X", H=(1,), uq=uq)
+    r = passes(
+        checks.adaptive_step(
+            ns["my_gamma"], ns["my_coverage"], val[:, 0], test[:, 0], 1, ns["my_guess"]
+        )
+    )
+    assert "Your guess was" in r.message
+    blank = run_answer(
+        "09_uncertainty",
+        4,
+        placeholder=True,
+        realised=realised,
+        first="X",
+        H=(1,),
+        uq=uq,
+    )
+    not_done(
+        checks.adaptive_step(
+            blank["my_gamma"], blank["my_coverage"], val[:, 0], test[:, 0], 1
+        )
+    )
+    got = ns["my_coverage"]
+    fails(
+        checks.adaptive_step(ns["my_gamma"], 100 * got, val[:, 0], test[:, 0], 1),
+        "in percent",
+    )
+    # the coverage counted with the unknown last day as a miss
+    known = int((~np.isnan(test[:, 0])).sum())
+    fails(
+        checks.adaptive_step(
+            ns["my_gamma"], got * known / len(test), val[:, 0], test[:, 0], 1
+        ),
+        "covers",
+    )
+    fails(checks.adaptive_step(0, got, val[:, 0], test[:, 0], 1), "must lie in")
+
+
 # ---------------------------------------------------------------- the literature and
 # walk-forward lesson
 
@@ -1303,12 +1454,12 @@ def test_best_strategy():
 def test_chronological_split():
     passes(
         checks.chronological_split(
-            run_answer("09_literature_walkforward", 1)["my_fraction_split"]
+            run_answer("10_literature_walkforward", 1)["my_fraction_split"]
         )
     )
     not_done(
         checks.chronological_split(
-            run_answer("09_literature_walkforward", 1, placeholder=True)[
+            run_answer("10_literature_walkforward", 1, placeholder=True)[
                 "my_fraction_split"
             ]
         )
@@ -1339,9 +1490,9 @@ def test_fold_up_shares(prices):
         "T": "High",
         "split": choose_split(prices, None, None, None),
     }
-    ns = run_answer("09_literature_walkforward", 2, **context)
+    ns = run_answer("10_literature_walkforward", 2, **context)
     passes(checks.fold_up_shares(ns["my_ticker"], ns["my_up_shares"], prices, "High"))
-    blank = run_answer("09_literature_walkforward", 2, placeholder=True, **context)
+    blank = run_answer("10_literature_walkforward", 2, placeholder=True, **context)
     not_done(
         checks.fold_up_shares(blank["my_ticker"], blank["my_up_shares"], prices, "High")
     )
@@ -1532,7 +1683,7 @@ def _bad_answer_cases(prices, split, runs):
     spread = ns("06_experiments", 1, runs=runs)
     count = ns("06_experiments", 3, runs=runs)
     fold = ns(
-        "09_literature_walkforward",
+        "10_literature_walkforward",
         2,
         prices=prices,
         cfg={"wf_tickers": ["BBB"]},
@@ -1552,6 +1703,16 @@ def _bad_answer_cases(prices, split, runs):
     )
     days = ns(
         "07_information", 2, train_prices=prices, split=split, cfg={"target": "High"}
+    )
+    uq_module = __import__("lstm_helpers.lessons.uncertainty", fromlist=["x"])
+    uq_val, uq_test = _uq_changes()
+    step = ns(
+        "09_uncertainty",
+        4,
+        realised={"X": {"val": uq_val, "test": uq_test}},
+        first="X",
+        H=(1,),
+        uq=uq_module,
     )
     return {
         "date_split": (checks.date_split, ns("00_data", 1)["my_split"], True),
@@ -1713,9 +1874,27 @@ def _bad_answer_cases(prices, split, runs):
             best["my_horizon"],
             False,
         ),
+        "pinball": (checks.pinball, ns("09_uncertainty", 1)["my_pinball"], True),
+        "band_scores": (
+            checks.band_scores,
+            ns("09_uncertainty", 2)["my_band_scores"],
+            True,
+        ),
+        "conformal_threshold": (
+            checks.conformal_threshold,
+            ns("09_uncertainty", 3)["my_conformal_quantile"],
+            True,
+        ),
+        "adaptive_step": (
+            lambda a: checks.adaptive_step(
+                step["my_gamma"], a, uq_val[:, 0], uq_test[:, 0], 1
+            ),
+            step["my_coverage"],
+            False,
+        ),
         "chronological_split": (
             checks.chronological_split,
-            ns("09_literature_walkforward", 1)["my_fraction_split"],
+            ns("10_literature_walkforward", 1)["my_fraction_split"],
             True,
         ),
         "fold_up_shares": (

@@ -14,6 +14,7 @@ from lstm_helpers.evaluation.significance import (
     chance_count,
     diebold_mariano,
     paired_comparison,
+    score_difference_test,
     seed_mean_test,
 )
 
@@ -116,6 +117,42 @@ def test_diebold_mariano_rejects_negative_long_run_variance():
     assert (
         diebold_mariano(np.zeros(10), errors_a, np.zeros(10), horizon=1).statistic > 0
     )
+
+
+@pytest.mark.parametrize("horizon", [1, 2, 3])
+def test_score_difference_test_on_squared_errors_is_diebold_mariano(horizon):
+    rng = np.random.default_rng(5)
+    actual = rng.normal(size=80)
+    fa, fb = actual + rng.normal(size=80), actual + 1.2 * rng.normal(size=80)
+    result = score_difference_test((fa - actual) ** 2, (fb - actual) ** 2, horizon)
+    assert result == diebold_mariano(actual, fa, fb, horizon=horizon)  # exactly
+    # by hand on the six days above: d = 1, 0, 3, -1, -3, 3 gives 3 / sqrt(33)
+    by_hand = score_difference_test(DM_A**2, DM_B**2)
+    assert by_hand.statistic == pytest.approx(3 / math.sqrt(33), abs=1e-12)
+
+
+def test_score_difference_test_is_negative_when_a_scores_lower():
+    rng = np.random.default_rng(6)
+    b = rng.exponential(size=200)
+    a = 0.7 * b + 0.05 * rng.exponential(size=200)  # a is lower on most days
+    result = score_difference_test(a, b, horizon=5)
+    assert result.statistic < 0 and result.p_value < 0.01 and result.n == 200
+    assert score_difference_test(b, a, horizon=5).statistic == pytest.approx(
+        -result.statistic
+    )
+
+
+def test_score_difference_test_errors():
+    with pytest.raises(ValueError, match="scores_b has 1 NaN"):
+        score_difference_test([1.0, 2.0, 3.0, 4.0], [1.0, 3.0, np.nan, 2.0])
+    with pytest.raises(ValueError, match="length mismatch"):
+        score_difference_test([1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 2.0])
+    with pytest.raises(ValueError, match="at least 3 days, got 2"):
+        score_difference_test([1.0, 2.0], [2.0, 1.0])
+    with pytest.raises(ValueError, match="horizon=4 must be smaller"):
+        score_difference_test([1.0, 2.0, 3.0, 4.0], [2.0, 1.0, 1.0, 1.0], horizon=4)
+    with pytest.raises(ValueError, match="zero variance"):
+        score_difference_test([1.0, 2.0, 3.0], [0.0, 1.0, 2.0])
 
 
 # --------------------------------------------------------------------------- paired

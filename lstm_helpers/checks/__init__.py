@@ -19,7 +19,8 @@ is sent anywhere: plain Python and NumPy on this machine.
 
 The modules, one per lesson: ``data.py``, ``baselines.py``, ``lstm_cell.py``,
 ``learning.py``, ``memory.py``, ``keras_model.py``, ``experiments.py``,
-``information.py``, ``multi_step.py``, ``literature_walkforward.py``; and
+``information.py``, ``multi_step.py``, ``uncertainty.py``,
+``literature_walkforward.py``; and
 ``_shared.py``, what every check shares. A lesson needs one import: ``from lstm_helpers
 import checks``.
 """
@@ -66,6 +67,12 @@ from lstm_helpers.checks.memory import (
     longest_solved,
 )
 from lstm_helpers.checks.multi_step import best_strategy, horizon_growth, recursive_loop
+from lstm_helpers.checks.uncertainty import (
+    adaptive_step,
+    band_scores,
+    conformal_threshold,
+    pinball,
+)
 
 __all__ = sorted(
     name

@@ -201,6 +201,25 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
             ),
         )
     },
+    # uncertainty: bands around persistence and the networks that forecast a
+    # distribution (lstm_helpers.lessons.uncertainty) at three horizons; quick: the
+    # first ticker, one seed, two epochs.
+    "uncertainty": {
+        p: {
+            "train_tickers": None,
+            "horizons": [1, 5, 20],
+            "units": 32,
+            "epochs": epochs,
+            "seeds": seeds,
+            "gamma": 0.005,
+            "workers": None,
+        }
+        for p, epochs, seeds in (
+            ("quick", 2, [0]),
+            ("standard", 30, [0, 1, 2]),
+            ("full", 30, [0, 1, 2, 3, 4]),
+        )
+    },
     # The walk-forward: the verdict's networks (log-return, OHLC, OHLC residual) on
     # every fold and stock.
     "literature_walkforward": {

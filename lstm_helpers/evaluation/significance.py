@@ -3,8 +3,10 @@
 :func:`diebold_mariano` compares two forecasts of the same days by their
 day-by-day losses; :func:`diebold_mariano_nw` does it with an
 autocorrelation-robust (Newey-West) variance, and :func:`autocorrelation`
-checks the plain test's assumption. :func:`paired_comparison` compares two
-models' scores paired by run (e.g. one RMSE per random seed);
+checks the plain test's assumption. :func:`score_difference_test` is the same
+test on any two per-day scores (pinball, Winkler, CRPS: see
+:mod:`lstm_helpers.evaluation.distribution_scores`). :func:`paired_comparison`
+compares two models' scores paired by run (e.g. one RMSE per random seed);
 :func:`pooled_ratio_test` pools paired error ratios over stocks and seeds;
 :func:`seed_mean_test` tests a model trained with several seeds against one
 forecast, and :func:`chance_count` says how many favourable results chance
@@ -35,6 +37,7 @@ __all__ = [
     "newey_west_lags",
     "paired_comparison",
     "pooled_ratio_test",
+    "score_difference_test",
     "seed_mean_test",
 ]
 
@@ -113,17 +116,60 @@ def diebold_mariano(
     281-291.
     """
     a, fa, fb = _vectors(actual=actual, forecast_a=forecast_a, forecast_b=forecast_b)
-    n = len(a)
-    if n < 3:
-        raise ValueError(f"the Diebold-Mariano test needs at least 3 days, got {n}")
-    h = _check_whole(horizon, "horizon", 1)
-    if h >= n:
-        raise ValueError(f"horizon={h} must be smaller than the number of days n={n}")
+    h = _days_and_horizon(len(a), horizon)
     if loss not in _LOSSES:
         raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
 
     loss_fn = _LOSSES[loss]
     return _hln_test(loss_fn(fa - a) - loss_fn(fb - a), h)
+
+
+def score_difference_test(
+    scores_a: ArrayLike, scores_b: ArrayLike, horizon: int = 1
+) -> DieboldMarianoResult:
+    """Diebold-Mariano test (HLN-corrected) of two methods' per-day scores.
+
+    :func:`diebold_mariano` with the loss differential ``d[t] = scores_a[t] -
+    scores_b[t]`` taken as given: any score of a forecast of day t works, e.g.
+    the pinball loss, the Winkler score or the CRPS of
+    :mod:`lstm_helpers.evaluation.distribution_scores`. With squared errors as
+    the scores it is :func:`diebold_mariano` exactly. Forecasts ``h`` days
+    ahead overlap, so their scores are correlated up to lag ``h - 1``; the test
+    allows for that with ``horizon = h``.
+
+    Parameters
+    ----------
+    scores_a, scores_b : array-like, shape (n,)
+        The two methods' scores of the same n days (lower is better); no NaN
+        (drop the days whose outcome is not known), ``n >= 3``.
+    horizon : int, default 1
+        Forecast horizon ``h`` in days, ``1 <= h < n``.
+
+    Returns
+    -------
+    DieboldMarianoResult
+        ``(statistic, p_value, mean_loss_diff, n)``. A negative statistic means
+        ``scores_a`` is lower (better) on average.
+
+    Raises
+    ------
+    ValueError
+        As :func:`diebold_mariano`: NaN or mismatched lengths, ``n < 3``, a bad
+        ``horizon``, a constant difference, or a long-run variance that is not
+        positive.
+    """
+    a, b = _vectors(scores_a=scores_a, scores_b=scores_b)
+    return _hln_test(a - b, _days_and_horizon(len(a), horizon))
+
+
+def _days_and_horizon(n: int, horizon: int) -> int:
+    """The horizon as an int, after checking ``n >= 3`` and ``1 <= horizon < n``."""
+    if n < 3:
+        raise ValueError(f"the Diebold-Mariano test needs at least 3 days, got {n}")
+    h = _check_whole(horizon, "horizon", 1)
+    if h >= n:
+        raise ValueError(f"horizon={h} must be smaller than the number of days n={n}")
+    return h
 
 
 def _hln_test(d: np.ndarray, h: int) -> DieboldMarianoResult:

@@ -20,6 +20,8 @@
   trained and scored against its table
 - :mod:`~lstm_helpers.lessons.multi_step`        windows for horizons 1..H, the four
   strategies, scores by horizon
+- :mod:`~lstm_helpers.lessons.uncertainty`       bands from past errors, conformal
+  bands and distribution networks, scored alike
 - :mod:`~lstm_helpers.lessons.literature`        the report's other literature designs
   (Castilla's network, the classifier)
 - :mod:`~lstm_helpers.lessons.walkforward`       walk-forward evaluation

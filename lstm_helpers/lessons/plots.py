@@ -531,3 +531,98 @@ def plot_account(
     )
     fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
+
+
+def plot_band_widths(
+    days: dict[str, pd.DatetimeIndex],
+    lines: dict[str, dict[str, object]],
+    title: str,
+) -> plt.Figure:
+    """One panel per stock: the one-day band of each method and the recent volatility,
+    day by day.
+
+    Parameters
+    ----------
+    days : dict
+        Ticker -> the test origins.
+    lines : dict
+        Ticker -> {label: values, one per origin (%)}; a label starting with
+        "recent" is drawn in black.
+    title : str
+    """
+    fig, axes = _grid(len(days), 4.7, 3.2, sharey=True)
+    for ax, (ticker, when) in zip(axes, days.items(), strict=True):
+        for k, (label, values) in enumerate(lines[ticker].items()):
+            recent = label.startswith("recent")
+            ax.plot(
+                when,
+                values,
+                color="black" if recent else f"C{k}",
+                linewidth=0.8 if recent else 1.4,
+                label=label,
+            )
+        ax.set_title(ticker)
+        ax.set_ylabel("% of the price")
+        _date_axis(ax)
+    axes[0].legend(fontsize=7)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_coverage_by_level(
+    nominal: object, curves: dict[str, object], horizons: tuple[int, ...]
+) -> plt.Figure:
+    """The share of test days inside each method's central band against the band's
+    nominal level, one panel per horizon; the diagonal is a calibrated band.
+
+    Parameters
+    ----------
+    nominal : array, shape (n,)
+        The nominal levels (%).
+    curves : dict
+        Label -> coverage (%), shape (n, len(horizons)).
+    horizons : tuple of int
+    """
+    fig, axes = _grid(len(horizons), 3.1, 3.1, ncols=3, sharey=True)
+    for k, (ax, h) in enumerate(zip(axes, horizons, strict=True)):
+        ax.plot(nominal, nominal, color="grey", linestyle="--", linewidth=1)
+        for label, values in curves.items():
+            ax.plot(nominal, [row[k] for row in values], marker=".", label=label)
+        ax.set_title(f"h = {h}")
+        ax.set_xlabel("nominal level (%)")
+    axes[0].set_ylabel("test days inside (%)")
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_adaptive_band(
+    days: pd.DatetimeIndex,
+    moves: object,
+    split: object,
+    adaptive: object,
+    title: str,
+) -> plt.Figure:
+    """The size of each move beside a band's half-width, fixed (split conformal) and
+    adaptive, day by day.
+
+    Parameters
+    ----------
+    days : DatetimeIndex
+        The test origins.
+    moves, split, adaptive : array, shape (len(days),)
+        The absolute change that happened, and the two half-widths (%).
+    title : str
+    """
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    ax.plot(
+        days, moves, ".", color="grey", markersize=3, label="|change| that happened"
+    )
+    ax.plot(days, split, color="C0", label="split conformal (fixed)")
+    ax.plot(days, adaptive, color="C3", label="adaptive conformal")
+    ax.set_ylabel("% of the price")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    _date_axis(ax)
+    return fig
