@@ -2,6 +2,8 @@
 sources, with its models."""
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -147,3 +149,38 @@ def test_compare_outputs_finds_a_changed_number_in_a_table(tmp_path):
     assert len(publishing.compare_outputs(run_err, changed)) == 1
     shorter = _executed(tmp_path / "short.ipynb", ["x"], ["# table"])
     assert "the cells differ" in publishing.compare_outputs(run, shorter)[0]
+
+
+LOCAL_PATH = re.compile(
+    r"(/home/|/root/|/work/|/tmp/|/Users/|/private/var/|[A-Z]:\\\\)"
+)
+"""What a machine-local path looks like in printed output (a warning names the file
+that raised it)."""
+
+
+def local_paths(nb: dict) -> list[str]:
+    """Printed outputs of a notebook that name a path of the machine that ran it."""
+    found = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("text", "")) + "".join(
+                output.get("data", {}).get("text/plain", "")
+            )
+            found += [m.group(0) for m in LOCAL_PATH.finditer(text)]
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb")),
+    ids=lambda p: p.stem,
+)
+def test_no_committed_output_names_a_machine_local_path(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert local_paths(nb) == []
+    warning = {
+        "output_type": "stream",
+        "name": "stderr",
+        "text": ["/work/main/lstm_helpers/checks/_shared.py:297: RuntimeWarning\n"],
+    }
+    assert local_paths({"cells": [{"outputs": [warning]}]}) == ["/work/"]

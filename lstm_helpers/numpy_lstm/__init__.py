@@ -26,6 +26,10 @@ idea per file (imports run top to bottom in this list, never back up):
 - ``gradcheck.py``: :func:`numerical_gradient`, :func:`relative_error`:
   gradient checking; :func:`input_gradient_norms`: how strongly each input
   step moves the last hidden state.
+- ``min_rnn.py``: :func:`min_gru_step`, :func:`min_lstm_step` (and their
+  gates for a whole sequence), :func:`scan_loop`, :func:`scan_parallel`,
+  :func:`scan_log`: the minimal gated recurrences of Feng et al. (2024), whose
+  gates read only the input, computed step by step or by a parallel scan.
 
 Every public name is importable from here, e.g.
 ``from lstm_helpers.numpy_lstm import lstm_forward``. Shapes use the letters
@@ -52,6 +56,15 @@ from lstm_helpers.numpy_lstm.initializers import (
     init_regressor_params,
     init_rnn_params,
     orthogonal,
+)
+from lstm_helpers.numpy_lstm.min_rnn import (
+    min_gru_gates,
+    min_gru_step,
+    min_lstm_gates,
+    min_lstm_step,
+    scan_log,
+    scan_loop,
+    scan_parallel,
 )
 from lstm_helpers.numpy_lstm.rnn import (
     RNNCache,
@@ -89,6 +102,10 @@ __all__ = [
     "lstm_regressor_loss",
     "lstm_step_backward",
     "lstm_step_forward",
+    "min_gru_gates",
+    "min_gru_step",
+    "min_lstm_gates",
+    "min_lstm_step",
     "numerical_gradient",
     "orthogonal",
     "predict_regressor",
@@ -97,5 +114,8 @@ __all__ = [
     "rnn_forward",
     "rnn_step_backward",
     "rnn_step_forward",
+    "scan_log",
+    "scan_loop",
+    "scan_parallel",
     "sigmoid",
 ]
