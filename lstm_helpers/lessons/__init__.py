@@ -27,6 +27,8 @@
 - :mod:`~lstm_helpers.lessons.walkforward`       walk-forward evaluation
 - :mod:`~lstm_helpers.lessons.stopping`          networks early stopping kept at epoch
   1, retrained more slowly
+- :mod:`~lstm_helpers.lessons.selective_copy`    the selective-copying task: recall
+  the marked tokens in order
 - :mod:`~lstm_helpers.lessons.plots`             plots drawn more than once
 
 Each module may use every layer below it (data, evaluation, numpy_lstm, models,
