@@ -243,10 +243,10 @@ LONGEST_FIRST = (
     "test_published_notebooks.py",
     "test_grading.py",
     "test_book.py",
-    "06_experiments.ipynb",
+    "07_experiments.ipynb",
     "test_checks.py",
     "test_scheduler.py",
-    "08_multi_step.ipynb",
+    "09_multi_step.ipynb",
 )
 """Files that take longest (measured in CI), started first so that the workers finish
 together (``-n auto --dist loadfile`` hands out whole files in this order)."""

@@ -23,7 +23,12 @@ from lstm_helpers.evaluation.baselines import simple_moving_average
 from lstm_helpers.evaluation.metrics import rmse
 from lstm_helpers.lessons.gate_analysis import gate_trace
 from lstm_helpers.lessons.memory_task import CONSTANT_MSE, adding_problem
-from lstm_helpers.numpy_lstm import init_lstm_params, input_gradient_norms, sigmoid
+from lstm_helpers.numpy_lstm import (
+    init_lstm_params,
+    input_gradient_norms,
+    min_rnn,
+    sigmoid,
+)
 from lstm_helpers.paths import NOTEBOOK_DIR
 
 
@@ -800,11 +805,11 @@ def _windows(scaler_on_all=False, lag=0, late_test=False):
 
 
 def test_leak_free_windows():
-    passes(checks.leak_free_windows(run_answer("05_keras_model", 1)["my_windows"]))
+    passes(checks.leak_free_windows(run_answer("06_keras_model", 1)["my_windows"]))
     passes(checks.leak_free_windows(_windows()))
     not_done(
         checks.leak_free_windows(
-            run_answer("05_keras_model", 1, placeholder=True)["my_windows"]
+            run_answer("06_keras_model", 1, placeholder=True)["my_windows"]
         )
     )
     fails(
@@ -821,11 +826,11 @@ def test_leak_free_windows():
 def test_report_model():
     from lstm_helpers.tf_quiet import keras
 
-    ns = run_answer("05_keras_model", 2, keras=keras)
+    ns = run_answer("06_keras_model", 2, keras=keras)
     passes(checks.report_model(ns["my_report_model"]))
     not_done(
         checks.report_model(
-            run_answer("05_keras_model", 2, placeholder=True, keras=keras)[
+            run_answer("06_keras_model", 2, placeholder=True, keras=keras)[
                 "my_report_model"
             ]
         )
@@ -918,10 +923,10 @@ def test_report_model():
 
 
 def test_gru_params():
-    passes(checks.gru_params(run_answer("05_keras_model", 3)["my_gru_params"]))
+    passes(checks.gru_params(run_answer("06_keras_model", 3)["my_gru_params"]))
     not_done(
         checks.gru_params(
-            run_answer("05_keras_model", 3, placeholder=True)["my_gru_params"]
+            run_answer("06_keras_model", 3, placeholder=True)["my_gru_params"]
         )
     )
     fails(checks.gru_params(lambda D, H: 4 * (D * H + H * H + H)), "LSTM's count")
@@ -942,12 +947,12 @@ def test_shift_rmse():
         "high": high,
         "data": SimpleNamespace(test_dates=test_dates),
     }
-    ns = run_answer("05_keras_model", 4, **context)
+    ns = run_answer("06_keras_model", 4, **context)
     r = passes(checks.shift_rmse(ns["my_shift_rmse"], forecast, high, test_dates))
     assert "1 trading day(s) earlier" in r.message
     not_done(
         checks.shift_rmse(
-            run_answer("05_keras_model", 4, placeholder=True, **context)[
+            run_answer("06_keras_model", 4, placeholder=True, **context)[
                 "my_shift_rmse"
             ],
             forecast,
@@ -969,10 +974,10 @@ def test_shift_rmse():
 def test_dm_statistic():
     from scipy import stats
 
-    solution = run_answer("06_experiments", 2)["my_dm"]
+    solution = run_answer("07_experiments", 2)["my_dm"]
     passes(checks.dm_statistic(solution))
     not_done(
-        checks.dm_statistic(run_answer("06_experiments", 2, placeholder=True)["my_dm"])
+        checks.dm_statistic(run_answer("07_experiments", 2, placeholder=True)["my_dm"])
     )
     fails(checks.dm_statistic(lambda y, a, b: solution(y, b, a)), "sign is flipped")
 
@@ -1014,11 +1019,11 @@ def runs():
 
 
 def test_significant_wins(runs):
-    ns = run_answer("06_experiments", 3, runs=runs)
+    ns = run_answer("07_experiments", 3, runs=runs)
     passes(checks.significant_wins(ns["my_count"], runs, guess=ns["my_guess"]))
     not_done(
         checks.significant_wins(
-            run_answer("06_experiments", 3, placeholder=True, runs=runs)["my_count"],
+            run_answer("07_experiments", 3, placeholder=True, runs=runs)["my_count"],
             runs,
         )
     )
@@ -1036,9 +1041,9 @@ def test_significant_wins(runs):
 
 
 def test_seed_spread(runs):
-    ns = run_answer("06_experiments", 1, runs=runs)
+    ns = run_answer("07_experiments", 1, runs=runs)
     passes(checks.seed_spread(ns["my_model"], ns["my_spread"], runs))
-    blank = run_answer("06_experiments", 1, placeholder=True, runs=runs)
+    blank = run_answer("07_experiments", 1, placeholder=True, runs=runs)
     not_done(checks.seed_spread(blank["my_model"], blank["my_spread"], runs))
     population = {
         t: (g.mean(), float(np.std(g)))
@@ -1066,10 +1071,10 @@ def test_seed_spread(runs):
 
 
 def test_rule_function():
-    passes(checks.rule_function(run_answer("07_information", 1)["my_rule"]))
+    passes(checks.rule_function(run_answer("08_information", 1)["my_rule"]))
     not_done(
         checks.rule_function(
-            run_answer("07_information", 1, placeholder=True)["my_rule"]
+            run_answer("08_information", 1, placeholder=True)["my_rule"]
         )
     )
     ratio = lambda f, d: (f["High"] / f["Close"]).rolling(d)  # noqa: E731
@@ -1103,11 +1108,11 @@ def test_rule_function():
 
 def test_rule_days(prices, split):
     ns = run_answer(
-        "07_information", 2, train_prices=prices, split=split, cfg={"target": "High"}
+        "08_information", 2, train_prices=prices, split=split, cfg={"target": "High"}
     )
     passes(checks.rule_days(ns["my_days"], ns["my_ratios"], prices, split))
     blank = run_answer(
-        "07_information",
+        "08_information",
         2,
         placeholder=True,
         train_prices=prices,
@@ -1121,7 +1126,7 @@ def test_rule_days(prices, split):
         "persistence's RMSE over the rule's",
     )
     sixty = run_answer(
-        "07_information", 2, train_prices=prices, split=split, cfg={"target": "High"}
+        "08_information", 2, train_prices=prices, split=split, cfg={"target": "High"}
     )
     # measured with 20 days, called 60
     fails(checks.rule_days(60, sixty["my_ratios"], prices, split), "expected")
@@ -1134,10 +1139,10 @@ def test_rule_days(prices, split):
 def test_recursive_loop():
     from lstm_helpers.lessons import multi_step as ms
 
-    passes(checks.recursive_loop(run_answer("08_multi_step", 1)["my_recursive"]))
+    passes(checks.recursive_loop(run_answer("09_multi_step", 1)["my_recursive"]))
     not_done(
         checks.recursive_loop(
-            run_answer("08_multi_step", 1, placeholder=True)["my_recursive"]
+            run_answer("09_multi_step", 1, placeholder=True)["my_recursive"]
         )
     )
     passes(checks.recursive_loop(ms.recursive_paths))
@@ -1207,12 +1212,12 @@ def test_horizon_growth():
         "first": "X",
         "ms": __import__("lstm_helpers.lessons.multi_step", fromlist=["x"]),
     }
-    ns = run_answer("08_multi_step", 2, **context)
+    ns = run_answer("09_multi_step", 2, **context)
     r = passes(
         checks.horizon_growth(ns["my_ratio"], actual, origin, 20, guess=ns["my_guess"])
     )
     assert "Your guess was 4.472" in r.message
-    blank = run_answer("08_multi_step", 2, placeholder=True, **context)
+    blank = run_answer("09_multi_step", 2, placeholder=True, **context)
     not_done(checks.horizon_growth(blank["my_ratio"], actual, origin, 20))
     fails(
         checks.horizon_growth(float(np.sqrt(20)), actual, origin, 20),
@@ -1256,12 +1261,12 @@ def test_best_strategy():
         "ratio",
     ] = 1.2  # one bad seed: the mean, not the best run, decides
     ns = run_answer(
-        "08_multi_step", 3, H=10, by_horizon=by_horizon, data={"AAA": None, "BBB": None}
+        "09_multi_step", 3, H=10, by_horizon=by_horizon, data={"AAA": None, "BBB": None}
     )
     r = passes(checks.best_strategy(ns["my_horizon"], ns["my_best"], by_horizon))
     assert "AAA drift" in r.message and "BBB persistence" in r.message
     blank = run_answer(
-        "08_multi_step", 3, placeholder=True, H=10, by_horizon=by_horizon, data={}
+        "09_multi_step", 3, placeholder=True, H=10, by_horizon=by_horizon, data={}
     )
     not_done(checks.best_strategy(blank["my_horizon"], blank["my_best"], by_horizon))
     fails(
@@ -1313,9 +1318,9 @@ def _uq_changes(seed=4, n_val=120, n_test=150):
 def test_pinball():
     from lstm_helpers.evaluation.distribution_scores import pinball_loss
 
-    passes(checks.pinball(run_answer("09_uncertainty", 1)["my_pinball"]))
+    passes(checks.pinball(run_answer("10_uncertainty", 1)["my_pinball"]))
     not_done(
-        checks.pinball(run_answer("09_uncertainty", 1, placeholder=True)["my_pinball"])
+        checks.pinball(run_answer("10_uncertainty", 1, placeholder=True)["my_pinball"])
     )
     passes(checks.pinball(pinball_loss))
     fails(
@@ -1334,13 +1339,13 @@ def test_pinball():
 
 
 def test_band_scores():
-    passes(checks.band_scores(run_answer("09_uncertainty", 2)["my_band_scores"]))
+    passes(checks.band_scores(run_answer("10_uncertainty", 2)["my_band_scores"]))
     not_done(
         checks.band_scores(
-            run_answer("09_uncertainty", 2, placeholder=True)["my_band_scores"]
+            run_answer("10_uncertainty", 2, placeholder=True)["my_band_scores"]
         )
     )
-    good = run_answer("09_uncertainty", 2)["my_band_scores"]
+    good = run_answer("10_uncertainty", 2)["my_band_scores"]
 
     def nan_as_miss(actual, low, high, coverage):
         inside = (low <= actual) & (actual <= high)  # NaN compares False: a miss
@@ -1373,12 +1378,12 @@ def test_band_scores():
 def test_conformal_threshold():
     from lstm_helpers.evaluation.conformal import conformal_quantile
 
-    answer = run_answer("09_uncertainty", 3)["my_conformal_quantile"]
+    answer = run_answer("10_uncertainty", 3)["my_conformal_quantile"]
     r = passes(checks.conformal_threshold(answer))
     assert "infinite band" in r.message
     not_done(
         checks.conformal_threshold(
-            run_answer("09_uncertainty", 3, placeholder=True)["my_conformal_quantile"]
+            run_answer("10_uncertainty", 3, placeholder=True)["my_conformal_quantile"]
         )
     )
     passes(checks.conformal_threshold(conformal_quantile))
@@ -1410,7 +1415,7 @@ def test_adaptive_step():
 
     val, test = _uq_changes()
     realised = {"X": {"val": val, "test": test}}
-    ns = run_answer("09_uncertainty", 4, realised=realised, first="X", H=(1,), uq=uq)
+    ns = run_answer("10_uncertainty", 4, realised=realised, first="X", H=(1,), uq=uq)
     r = passes(
         checks.adaptive_step(
             ns["my_gamma"], ns["my_coverage"], val[:, 0], test[:, 0], 1, ns["my_guess"]
@@ -1418,7 +1423,7 @@ def test_adaptive_step():
     )
     assert "Your guess was" in r.message
     blank = run_answer(
-        "09_uncertainty",
+        "10_uncertainty",
         4,
         placeholder=True,
         realised=realised,
@@ -1447,6 +1452,48 @@ def test_adaptive_step():
     fails(checks.adaptive_step(0, got, val[:, 0], test[:, 0], 1), "must lie in")
 
 
+# ---------------------------------------------------------------- the gates-today
+# lesson
+
+
+def test_min_lstm_step_solution():
+    passes(checks.min_lstm_step(run_answer("05_gates_today", 1)["my_min_lstm_step"]))
+    not_done(
+        checks.min_lstm_step(
+            run_answer("05_gates_today", 1, placeholder=True)["my_min_lstm_step"]
+        )
+    )
+
+
+def test_scan_solution():
+    passes(checks.scan(run_answer("05_gates_today", 2)["my_scan"]))
+    not_done(checks.scan(run_answer("05_gates_today", 2, placeholder=True)["my_scan"]))
+
+
+def test_first_failure_solution():
+    ns = run_answer("05_gates_today", 3)
+    passes(checks.first_failure(ns["my_first_failure"]))
+    blank = run_answer("05_gates_today", 3, placeholder=True)
+    assert blank["my_prediction"] is None
+    not_done(checks.first_failure(blank["my_first_failure"]))
+
+
+def test_product_breaks():
+    ns = run_answer("05_gates_today", 4, scan_parallel=min_rnn.scan_parallel)
+    r = passes(checks.product_breaks(ns["my_gate"], ns["my_step"], guess=3000))
+    assert "Your guess was 3000" in r.message
+    blank = run_answer(
+        "05_gates_today", 4, placeholder=True, scan_parallel=min_rnn.scan_parallel
+    )
+    not_done(checks.product_breaks(blank["my_gate"], blank["my_step"]))
+    gate, step = ns["my_gate"], ns["my_step"]
+    fails(checks.product_breaks(gate, step - 1), "counts steps from 0")
+    in_float32 = checks.gates_today.first_broken_step(gate, np.float32)
+    fails(checks.product_breaks(gate, in_float32), "float32")
+    fails(checks.product_breaks(1.5, step), "strictly between 0 and 1")
+    fails(checks.product_breaks(0.99999, 1), "stays finite")
+
+
 # ---------------------------------------------------------------- the literature and
 # walk-forward lesson
 
@@ -1454,12 +1501,12 @@ def test_adaptive_step():
 def test_chronological_split():
     passes(
         checks.chronological_split(
-            run_answer("10_literature_walkforward", 1)["my_fraction_split"]
+            run_answer("11_literature_walkforward", 1)["my_fraction_split"]
         )
     )
     not_done(
         checks.chronological_split(
-            run_answer("10_literature_walkforward", 1, placeholder=True)[
+            run_answer("11_literature_walkforward", 1, placeholder=True)[
                 "my_fraction_split"
             ]
         )
@@ -1490,9 +1537,9 @@ def test_fold_up_shares(prices):
         "T": "High",
         "split": choose_split(prices, None, None, None),
     }
-    ns = run_answer("10_literature_walkforward", 2, **context)
+    ns = run_answer("11_literature_walkforward", 2, **context)
     passes(checks.fold_up_shares(ns["my_ticker"], ns["my_up_shares"], prices, "High"))
-    blank = run_answer("10_literature_walkforward", 2, placeholder=True, **context)
+    blank = run_answer("11_literature_walkforward", 2, placeholder=True, **context)
     not_done(
         checks.fold_up_shares(blank["my_ticker"], blank["my_up_shares"], prices, "High")
     )
@@ -1674,16 +1721,16 @@ def _bad_answer_cases(prices, split, runs):
     mse = ns("04_memory", 2, y_shown_test=y_adding)
     longest = ns("04_memory", 4, runs=memory_runs, CONSTANT_MSE=CONSTANT_MSE)
     shifts = ns(
-        "05_keras_model",
+        "06_keras_model",
         4,
         runs={"default": SimpleNamespace(predictions=forecast)},
         high=high,
         data=SimpleNamespace(test_dates=test_dates),
     )
-    spread = ns("06_experiments", 1, runs=runs)
-    count = ns("06_experiments", 3, runs=runs)
+    spread = ns("07_experiments", 1, runs=runs)
+    count = ns("07_experiments", 3, runs=runs)
     fold = ns(
-        "10_literature_walkforward",
+        "11_literature_walkforward",
         2,
         prices=prices,
         cfg={"wf_tickers": ["BBB"]},
@@ -1691,7 +1738,7 @@ def _bad_answer_cases(prices, split, runs):
         split=split,
     )
     growth = ns(
-        "08_multi_step",
+        "09_multi_step",
         2,
         H=20,
         data={"X": SimpleNamespace(actual=actual, origin_price=origin)},
@@ -1699,15 +1746,16 @@ def _bad_answer_cases(prices, split, runs):
         ms=ms_module,
     )
     best = ns(
-        "08_multi_step", 3, H=10, by_horizon=by_horizon, data={"AAA": None, "BBB": None}
+        "09_multi_step", 3, H=10, by_horizon=by_horizon, data={"AAA": None, "BBB": None}
     )
     days = ns(
-        "07_information", 2, train_prices=prices, split=split, cfg={"target": "High"}
+        "08_information", 2, train_prices=prices, split=split, cfg={"target": "High"}
     )
+    breaks = ns("05_gates_today", 4, scan_parallel=min_rnn.scan_parallel)
     uq_module = __import__("lstm_helpers.lessons.uncertainty", fromlist=["x"])
     uq_val, uq_test = _uq_changes()
     step = ns(
-        "09_uncertainty",
+        "10_uncertainty",
         4,
         realised={"X": {"val": uq_val, "test": uq_test}},
         first="X",
@@ -1771,7 +1819,7 @@ def _bad_answer_cases(prices, split, runs):
         "report_model": (
             checks.report_model,
             ns(
-                "05_keras_model",
+                "06_keras_model",
                 2,
                 keras=__import__("lstm_helpers.tf_quiet", fromlist=["x"]).keras,
             )["my_report_model"],
@@ -1825,12 +1873,12 @@ def _bad_answer_cases(prices, split, runs):
         ),
         "leak_free_windows": (
             checks.leak_free_windows,
-            ns("05_keras_model", 1)["my_windows"],
+            ns("06_keras_model", 1)["my_windows"],
             True,
         ),
         "gru_params": (
             checks.gru_params,
-            ns("05_keras_model", 3)["my_gru_params"],
+            ns("06_keras_model", 3)["my_gru_params"],
             True,
         ),
         "shift_rmse": (
@@ -1838,7 +1886,7 @@ def _bad_answer_cases(prices, split, runs):
             shifts["my_shift_rmse"],
             False,
         ),
-        "dm_statistic": (checks.dm_statistic, ns("06_experiments", 2)["my_dm"], True),
+        "dm_statistic": (checks.dm_statistic, ns("07_experiments", 2)["my_dm"], True),
         "significant_wins": (
             lambda a: checks.significant_wins(a, runs),
             count["my_count"],
@@ -1851,7 +1899,7 @@ def _bad_answer_cases(prices, split, runs):
         ),
         "rule_function": (
             checks.rule_function,
-            ns("07_information", 1)["my_rule"],
+            ns("08_information", 1)["my_rule"],
             True,
         ),
         "rule_days": (
@@ -1861,7 +1909,7 @@ def _bad_answer_cases(prices, split, runs):
         ),
         "recursive_loop": (
             checks.recursive_loop,
-            ns("08_multi_step", 1)["my_recursive"],
+            ns("09_multi_step", 1)["my_recursive"],
             True,
         ),
         "horizon_growth": (
@@ -1874,15 +1922,31 @@ def _bad_answer_cases(prices, split, runs):
             best["my_horizon"],
             False,
         ),
-        "pinball": (checks.pinball, ns("09_uncertainty", 1)["my_pinball"], True),
+        "min_lstm_step": (
+            checks.min_lstm_step,
+            ns("05_gates_today", 1)["my_min_lstm_step"],
+            True,
+        ),
+        "scan": (checks.scan, ns("05_gates_today", 2)["my_scan"], True),
+        "first_failure": (
+            checks.first_failure,
+            ns("05_gates_today", 3)["my_first_failure"],
+            True,
+        ),
+        "product_breaks": (
+            lambda a: checks.product_breaks(breaks["my_gate"], a),
+            breaks["my_step"],
+            False,
+        ),
+        "pinball": (checks.pinball, ns("10_uncertainty", 1)["my_pinball"], True),
         "band_scores": (
             checks.band_scores,
-            ns("09_uncertainty", 2)["my_band_scores"],
+            ns("10_uncertainty", 2)["my_band_scores"],
             True,
         ),
         "conformal_threshold": (
             checks.conformal_threshold,
-            ns("09_uncertainty", 3)["my_conformal_quantile"],
+            ns("10_uncertainty", 3)["my_conformal_quantile"],
             True,
         ),
         "adaptive_step": (
@@ -1894,7 +1958,7 @@ def _bad_answer_cases(prices, split, runs):
         ),
         "chronological_split": (
             checks.chronological_split,
-            ns("10_literature_walkforward", 1)["my_fraction_split"],
+            ns("11_literature_walkforward", 1)["my_fraction_split"],
             True,
         ),
         "fold_up_shares": (
@@ -2012,7 +2076,7 @@ def test_the_smaller_holes_are_closed(prices, split, runs):
         "no training days",
     )
     # (mean, NaN) over several seeds is refused; over one seed NaN says "no spread"
-    spread = run_answer("06_experiments", 1, runs=runs)
+    spread = run_answer("07_experiments", 1, runs=runs)
     nan_std = {t: (m, float("nan")) for t, (m, _) in spread["my_spread"].items()}
     fails(
         checks.seed_spread(spread["my_model"], nan_std, runs), "must be a finite number"

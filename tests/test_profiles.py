@@ -98,3 +98,12 @@ def test_every_lesson_file_has_settings_under_its_name():
 
     names = [p.stem.split("_", 1)[1] for p in lesson_notebooks()]
     assert names == list(profiles.LESSON_NAMES)
+
+
+@pytest.mark.parametrize("profile", profiles.PROFILE_NAMES)
+def test_the_gates_lesson_trains_the_adding_problem_as_the_memory_lesson(profile):
+    # the same settings give its plain RNN, LSTM and GRU the memory lesson's keys
+    gates = profiles.settings("gates_today", profile)
+    memory = profiles.settings("memory", profile)
+    shared = ("delays", "seeds", "epochs", "n_train", "n_test", "batch_size", "lr")
+    assert {k: gates[k] for k in shared} == {k: memory[k] for k in shared}

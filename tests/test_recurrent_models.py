@@ -1,7 +1,15 @@
 import numpy as np
 import pytest
 
-from lstm_helpers.models.recurrent_models import KINDS, SCANS, MinRNN
+from lstm_helpers.models.recurrent_models import (
+    CELLS,
+    KINDS,
+    SCANS,
+    CausalTransformer,
+    MinRNN,
+    SequenceConfig,
+    positions,
+)
 from lstm_helpers.numpy_lstm.min_rnn import min_gru_gates, min_lstm_gates, scan_loop
 from lstm_helpers.tf_quiet import keras
 
@@ -85,3 +93,102 @@ def test_a_step_that_adds_nothing_keeps_the_gradients_finite(kind):
         loss = tf.reduce_sum(layer(x) ** 2)
     grads = tape.gradient(loss, layer.trainable_weights)
     assert all(np.isfinite(np.asarray(g)).all() for g in grads)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"cell": "xyz"}, "cell must be one of .*got 'xyz'"),
+        ({"units": 0}, "units and outputs must be positive .*got 0, 1, 0"),
+        ({"outputs": 0}, "units and outputs must be positive .*got 32, 0, 0"),
+        ({"classes": -1}, "classes not negative, got 32, 1, -1"),
+        ({"scan": "cumprod"}, "scan must be one of .*got 'cumprod'"),
+    ],
+)
+def test_sequence_config_refuses_bad_settings(settings, message):
+    with pytest.raises(ValueError, match=message):
+        SequenceConfig(**settings)
+
+
+def test_the_transformer_width_must_be_a_multiple_of_the_heads():
+    with pytest.raises(ValueError, match=r"width \(5\) must be .* heads \(2\)"):
+        CausalTransformer(5, heads=2)
+    with pytest.raises(ValueError, match="multiple of heads"):
+        SequenceConfig(cell="transformer", units=5, heads=2).build(4, 2)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_the_classification_head_gives_one_distribution_per_token(cell):
+    config = SequenceConfig(cell=cell, units=4, outputs=3, classes=5, jit_compile=False)
+    model = config.build(6, 2)
+    x = np.random.default_rng(0).normal(size=(4, 6, 2)).astype("float32")
+    p = np.asarray(model(x))
+    assert p.shape == (4, 3, 5)
+    assert (p >= 0).all()
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=1e-5)
+    assert model.loss == "sparse_categorical_crossentropy"
+
+
+def test_the_regression_head_gives_the_outputs():
+    model = SequenceConfig(cell="gru", units=4, outputs=2, jit_compile=False).build(
+        5, 3
+    )
+    assert model.output_shape == (None, 2)
+    assert model.loss == "mean_squared_error"
+
+
+def test_positions_sin_in_even_columns_cos_in_odd():
+    window, width = 9, 6
+    codes = positions(window, width)
+    assert codes.shape == (window, width) and codes.dtype == np.float32
+    np.testing.assert_array_equal(codes[0, 0::2], 0.0)  # sin 0
+    np.testing.assert_array_equal(codes[0, 1::2], 1.0)  # cos 0
+    t = np.arange(window)[:, None]
+    angles = t / 10000.0 ** (2 * np.arange(width // 2) / width)
+    np.testing.assert_allclose(codes[:, 0::2], np.sin(angles), atol=1e-6)
+    np.testing.assert_allclose(codes[:, 1::2], np.cos(angles), atol=1e-6)
+    # column 0 turns fastest: sin t
+    np.testing.assert_allclose(codes[:, 0], np.sin(np.arange(window)), atol=1e-6)
+
+
+class _Recorder(keras.layers.Layer):
+    """Calls the layer it wraps and keeps what it returned."""
+
+    def __init__(self, inner, **kwargs):
+        super().__init__(**kwargs)
+        self.inner, self.seen = inner, []
+
+    def call(self, z):
+        out = self.inner(z)
+        self.seen.append(np.asarray(out))
+        return out
+
+
+def _block_sequence(block: CausalTransformer, x: np.ndarray) -> np.ndarray:
+    """The block's output at every step (batch, T, width): what its last layer
+    normalisation returns, recorded on the way (the block returns the last step)."""
+    if not isinstance(block.norm2, _Recorder):
+        block.norm2 = _Recorder(block.norm2)
+    last = np.asarray(block(x))
+    sequence = block.norm2.seen[-1]
+    np.testing.assert_array_equal(sequence[:, -1], last)
+    return sequence
+
+
+def test_the_transformer_block_is_causal():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2, 7, 3)).astype("float32")
+    keras.utils.set_random_seed(0)
+    block = CausalTransformer(8, heads=2)
+    sequence = _block_sequence(block, x)
+    # a new last step changes the last output and no earlier one
+    changed = x.copy()
+    changed[:, -1] = rng.normal(size=(2, 3)) + 3.0
+    again = _block_sequence(block, changed)
+    np.testing.assert_allclose(again[:, :-1], sequence[:, :-1], rtol=1e-5, atol=1e-6)
+    assert np.abs(again[:, -1] - sequence[:, -1]).max() > 1e-2
+    # step t's output is the output of the first t + 1 steps read alone
+    for t in range(x.shape[1]):
+        np.testing.assert_allclose(
+            np.asarray(block(x[:, : t + 1])), sequence[:, t], rtol=1e-5, atol=1e-5
+        )

@@ -20,7 +20,7 @@ is sent anywhere: plain Python and NumPy on this machine.
 The modules, one per lesson: ``data.py``, ``baselines.py``, ``lstm_cell.py``,
 ``learning.py``, ``memory.py``, ``keras_model.py``, ``experiments.py``,
 ``information.py``, ``multi_step.py``, ``uncertainty.py``,
-``literature_walkforward.py``; and
+``literature_walkforward.py``, ``gates_today.py``; and
 ``_shared.py``, what every check shares. A lesson needs one import: ``from lstm_helpers
 import checks``.
 """
@@ -36,6 +36,12 @@ from lstm_helpers.checks.baselines import (
 )
 from lstm_helpers.checks.data import date_split, other_split, share_above_training_max
 from lstm_helpers.checks.experiments import dm_statistic, seed_spread, significant_wins
+from lstm_helpers.checks.gates_today import (
+    first_failure,
+    min_lstm_step,
+    product_breaks,
+    scan,
+)
 from lstm_helpers.checks.information import rule_days, rule_function
 from lstm_helpers.checks.keras_model import (
     gru_params,

@@ -63,6 +63,39 @@ _MEMORY: dict[str, dict[str, Any]] = {
     )
 }
 
+_GATES_SHARED = (
+    "delays",
+    "seeds",
+    "epochs",
+    "n_train",
+    "n_test",
+    "batch_size",
+    "lr",
+    "workers",
+)
+
+# The gates-today lesson: the memory lesson's adding problem (the same delays, seeds
+# and training, so its plain RNN, LSTM and GRU are its stored models) plus minGRU,
+# minLSTM and a small Transformer, and selective copying for all six
+# (lstm_helpers.lessons.gates_today). Quick: short sequences, few epochs, one seed.
+_GATES: dict[str, dict[str, Any]] = {
+    p: {
+        **{k: v for k, v in _MEMORY[p].items() if k in _GATES_SHARED},
+        "copy_lengths": lengths,
+        "copy_epochs": 2 if p == "quick" else 20,
+        "copy_n_train": 1000 if p == "quick" else 5000,
+        "copy_k": 4,
+        "copy_vocab": 8,
+        "inference_lengths": [100, 1000, 10000],
+        "jit_compile": p != "quick",
+    }
+    for p, lengths in (
+        ("quick", [20]),
+        ("standard", [25, 50, 100]),
+        ("full", [25, 50, 100, 200]),
+    )
+}
+
 # The experiments lesson's comparison (train_tickers None: resolved from tickers by
 # resolve_tickers below); the information lesson and the report's-table appendix load
 # the same runs (the same settings, so the same keys).
@@ -131,6 +164,7 @@ _LESSONS: dict[str, dict[str, dict[str, Any]]] = {
         for p in PROFILE_NAMES
     },
     "memory": _MEMORY,
+    "gates_today": _GATES,
     "keras_model": {
         "quick": {
             "epochs_default": 2,
@@ -293,7 +327,7 @@ def settings(lesson: str, profile: str | None = None, **given: Any) -> dict[str,
     ----------
     lesson : str
         The lesson's name, its file name without the number: ``"keras_model"`` for
-        ``05_keras_model.ipynb`` (a name does not shift when a lesson is inserted).
+        ``06_keras_model.ipynb`` (a name does not shift when a lesson is inserted).
     profile : str, optional
         ``quick``, ``standard`` or ``full``; default :func:`default_profile`.
     **given

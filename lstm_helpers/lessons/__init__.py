@@ -1,7 +1,7 @@
 """The lessons layer: the code behind one lesson's experiment, pictures and tables.
 
-- :mod:`~lstm_helpers.lessons.diagrams`          the RNN and LSTM cell diagrams (cell
-  lesson)
+- :mod:`~lstm_helpers.lessons.diagrams`          the RNN, LSTM, minGRU and minLSTM cell
+  diagrams (cell and gates-today lessons)
 - :mod:`~lstm_helpers.lessons.gate_model`        the cell lesson's small Keras LSTM,
   trained and read as NumPy
 - :mod:`~lstm_helpers.lessons.gate_analysis`     calm and volatile windows, and the
@@ -27,6 +27,8 @@
 - :mod:`~lstm_helpers.lessons.walkforward`       walk-forward evaluation
 - :mod:`~lstm_helpers.lessons.stopping`          networks early stopping kept at epoch
   1, retrained more slowly
+- :mod:`~lstm_helpers.lessons.gates_today`       the gates-today lesson's six layers on
+  two memory tasks, their costs, and on prices
 - :mod:`~lstm_helpers.lessons.selective_copy`    the selective-copying task: recall
   the marked tokens in order
 - :mod:`~lstm_helpers.lessons.plots`             plots drawn more than once

@@ -2,7 +2,8 @@
 
 Lesson 02 draws one step of each (:func:`draw_rnn_cell`, :func:`draw_lstm_cell`)
 with f_t, I_t, C'_t, O_t, C_t and H_t, with matplotlib only. :data:`COLOURS`
-gives each part of the cell its colour.
+gives each part of the cell its colour. :func:`draw_min_cell` draws the minimal
+gated recurrences minGRU and minLSTM, whose gates read the input x_t only.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ COLOURS: dict[str, str] = {
 LSTM_PARTS: tuple[str, ...] = ("f", "i", "g", "o", "c", "h")
 """The parts :func:`draw_lstm_cell` can highlight: the gates f, i (I_t), g (C'_t), o and
 the states c, h."""
+
+MIN_KINDS: tuple[str, ...] = ("gru", "lstm")
+"""The cells :func:`draw_min_cell` draws: ``"gru"`` (minGRU), ``"lstm"`` (minLSTM)."""
 
 _GREY = "#b0b0b0"
 
@@ -278,4 +282,130 @@ def draw_lstm_cell(
 
     ax.set_xlim(-0.3, 12.9)
     ax.set_ylim(-0.6, 6.6)
+    return ax
+
+
+def draw_min_cell(kind: str = "gru", ax: plt.Axes | None = None) -> plt.Axes:
+    """Draw one step of a minimal gated recurrence, minGRU or minLSTM.
+
+    The hidden state h runs along the top, only multiplied and added to; the
+    gates and the candidate ``h~_t`` read the input x_t alone, from below, and
+    no arrow leads from ``h_{t-1}`` into them (Feng et al. 2024; see
+    :mod:`lstm_helpers.numpy_lstm.min_rnn`).
+
+    minGRU: ``z_t = sigmoid(x_t W_z + b_z)``, ``h~_t = x_t W_h + b_h`` (linear,
+    no tanh) and ``h_t = (1 - z_t) * h_{t-1} + z_t * h~_t``.
+
+    minLSTM: ``f_t`` and ``i_t`` are sigmoids of x_t, normalised to
+    ``f'_t = f_t / (f_t + i_t)`` and ``i'_t = i_t / (f_t + i_t)``, and
+    ``h_t = f'_t * h_{t-1} + i'_t * h~_t``; no cell state, no output gate.
+
+    Parameters
+    ----------
+    kind : {"gru", "lstm"}, default "gru"
+        Which cell to draw, from :data:`MIN_KINDS`.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is not one of :data:`MIN_KINDS`.
+    """
+    if kind not in MIN_KINDS:
+        raise ValueError(
+            f"unknown kind {kind!r}; choose from {', '.join(map(repr, MIN_KINDS))}"
+        )
+    ax = _new_axes(ax, (9, 5))
+    ax.add_patch(
+        FancyBboxPatch(
+            (1.0, 0.5),
+            8.6,
+            5.7,
+            boxstyle="round,pad=0.1",
+            fc="#f6f6f6",
+            ec="k",
+            lw=1.0,
+            zorder=0,
+        )
+    )
+    y_h, y_norm, y_gate, y_bus = 5.4, 3.1, 1.9, 1.0
+    y_mid = 4.3 if kind == "lstm" else 3.8  # where the gate meets the candidate
+    x_a, x_b, x_g = 3.0, 4.8, 7.8  # the h_{t-1} gate, the other gate, the candidate
+    x_in, x_end = 2.2, 10.6
+    h, g = COLOURS["h"], COLOURS["g"]
+
+    # the input x_t, from below, is the only thing the gates and the candidate read
+    _arrow(ax, (x_in, -0.3), (x_in, y_bus), "k", head=False)
+    _arrow(ax, (x_in, y_bus), (x_g, y_bus), "k", head=False)
+    gates = (x_a, x_b, x_g) if kind == "lstm" else (x_b, x_g)
+    for x in gates:
+        _arrow(ax, (x, y_bus), (x, y_gate - 0.35), "k")
+    ax.text(x_in + 0.15, -0.3, "$x_t$", fontsize=12)
+
+    # the hidden state: h_{t-1} -> x (forget) -> + (new) -> h_t, nothing else
+    _arrow(ax, (0.0, y_h), (x_a - 0.28, y_h), h, head=False)
+    _arrow(ax, (x_a + 0.28, y_h), (x_g - 0.28, y_h), h, head=False)
+    _arrow(ax, (x_g + 0.28, y_h), (x_end, y_h), h)
+    ax.text(-0.1, y_h + 0.2, "$h_{t-1}$", fontsize=12, color=h)
+    ax.text(x_end + 0.05, y_h, "$h_t$", fontsize=12, color=h, va="center")
+    _op(ax, (x_g, y_h), "+", h)
+
+    # the candidate: linear in x_t, no tanh, weighted by the input side's gate
+    _box(ax, (x_g, y_gate), "linear", g, w=1.2)
+    _arrow(ax, (x_g, y_gate + 0.35), (x_g, y_mid - 0.28), g)
+    _op(ax, (x_g, y_mid), "×", "k")
+    _arrow(ax, (x_g, y_mid + 0.28), (x_g, y_h - 0.28), "k")
+    labels = [(x_g + 0.12, y_gate + 0.75, r"$\tilde h_t$", g, "left")]
+
+    if kind == "gru":
+        z, keep = COLOURS["i"], COLOURS["f"]
+        _box(ax, (x_b, y_gate), "σ", z)
+        _arrow(ax, (x_b, y_gate + 0.35), (x_b, y_mid), z, head=False)
+        _arrow(ax, (x_b, y_mid), (x_g - 0.28, y_mid), z)  # z_t to the candidate
+        _arrow(ax, (x_b, y_mid), (x_a + 0.36, y_mid), z)  # z_t to 1 - z_t
+        _op(ax, (x_a, y_mid), "1−", keep, r=0.36)
+        _arrow(ax, (x_a, y_mid + 0.36), (x_a, y_h - 0.28), keep)
+        _op(ax, (x_a, y_h), "×", keep)
+        labels += [
+            (x_b - 0.12, y_gate + 0.75, "$z_t$", z, "right"),
+            (x_a - 0.12, (y_mid + 0.36 + y_h - 0.28) / 2, "$1-z_t$", keep, "right"),
+        ]
+        title = "minGRU: the gate reads only the input"
+    else:
+        f, i = COLOURS["f"], COLOURS["i"]
+        _box(ax, (x_a, y_gate), "σ", f)
+        _box(ax, (x_b, y_gate), "σ", i)
+        _box(ax, ((x_a + x_b) / 2, y_norm), "÷ (f + i)", "#555555", w=2.6, h=0.5)
+        for x, colour in ((x_a, f), (x_b, i)):
+            _arrow(ax, (x, y_gate + 0.35), (x, y_norm - 0.3), colour)
+        _arrow(ax, (x_a, y_norm + 0.3), (x_a, y_h - 0.28), f)
+        _op(ax, (x_a, y_h), "×", f)
+        _arrow(ax, (x_b, y_norm + 0.3), (x_b, y_mid), i, head=False)
+        _arrow(ax, (x_b, y_mid), (x_g - 0.28, y_mid), i)
+        labels += [
+            (x_a - 0.12, (y_gate + y_norm) / 2, "$f_t$", f, "right"),
+            (x_b - 0.12, (y_gate + y_norm) / 2, "$i_t$", i, "right"),
+            (x_a - 0.12, (y_norm + y_h) / 2, "$f'_t$", f, "right"),
+            (x_b - 0.12, (y_norm + 0.3 + y_mid) / 2, "$i'_t$", i, "right"),
+        ]
+        title = "minLSTM: two gates that add up to one, reading only the input"
+    for x, y, text, colour, ha in labels:
+        ax.text(x, y, text, fontsize=12, color=colour, ha=ha, va="center")
+    ax.text(
+        (x_in + x_g) / 2,
+        y_bus - 0.25,
+        "gates read $x_t$ only: no arrow from $h_{t-1}$ into them",
+        fontsize=8,
+        color="0.3",
+        ha="center",
+        va="top",
+    )
+    ax.set_xlim(-0.3, 11.4)
+    ax.set_ylim(-0.6, 6.5)
+    ax.set_title(title, fontsize=10)
     return ax

@@ -10,8 +10,8 @@ compiled model.
 - :mod:`~lstm_helpers.models.multi_step_models` the multi-step lesson's networks
 - :mod:`~lstm_helpers.models.distribution_models` the uncertainty lesson's networks,
   which forecast quantiles or a normal distribution
-- :mod:`~lstm_helpers.models.recurrent_models`  the gates-today lesson's networks (for
-  now the minGRU / minLSTM layer)
+- :mod:`~lstm_helpers.models.recurrent_models`  the gates-today lesson's networks: one
+  RNN, LSTM, GRU, minGRU, minLSTM or Transformer layer and a head
 
 One configuration type per module: a module's code is part of the cache key of
 its type's models and of no other (:func:`lstm_helpers.training.digests.family_code`).
