@@ -407,7 +407,7 @@ def plot_scores(
     """Score against the length T, one line per layer (mean over seeds, every seed a
     dot), and a baseline."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4.5))
+        _, ax = plt.subplots(figsize=(9, 4.5))
     for cell in CELLS:
         mine = runs[runs["cell"] == cell]
         if mine.empty:
@@ -423,7 +423,7 @@ def plot_scores(
         ax.set_yscale("log")
     ax.set_xlabel("sequence length T (steps)")
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=9, ncol=2)
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
@@ -459,7 +459,7 @@ def step_costs(
     lengths: Sequence[int],
     units: dict[str, int],
     n_features: int = 2,
-    seconds: float = 0.05,
+    seconds: float = 0.02,
     seed: int = 0,
 ) -> pd.DataFrame:
     """What each layer keeps, and the time it takes, to read one more step after ``T``
