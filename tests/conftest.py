@@ -309,3 +309,36 @@ def pytest_configure(config):
     # the controller sums what its workers report
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         config.pluginmanager.register(_SecondsPerFile(), "lstm-course-seconds-per-file")
+
+
+# --------------------------------------------------------------------------
+# What an exercise check returned (tests/test_checks.py and the lessons' check tests)
+# --------------------------------------------------------------------------
+
+
+def passes(result):
+    """``result`` passed, and its line says so; returned for more asserts."""
+    from lstm_helpers import checks
+
+    assert result.status == checks.PASSED, result
+    assert str(result).startswith("✔")
+    return result
+
+
+def not_done(result):
+    """``result`` is the placeholder's "not done yet"."""
+    from lstm_helpers import checks
+
+    assert result.status == checks.NOT_DONE, result
+    assert "not done yet" in str(result)
+    return result
+
+
+def fails(result, *phrases):
+    """``result`` failed, and its message holds every phrase."""
+    from lstm_helpers import checks
+
+    assert result.status == checks.FAILED, result
+    for phrase in phrases:
+        assert phrase in result.message, (phrase, result.message)
+    return result

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import fails, not_done, passes
 from sklearn.model_selection import train_test_split
 
 from lstm_helpers import checks
@@ -47,25 +48,6 @@ def run_answer(lesson: str, n: int, placeholder: bool = False, **context) -> dic
     namespace = {"np": np, "pd": pd, **context}
     exec(compile(source, f"{lesson} exercise {n}", "exec"), namespace)
     return namespace
-
-
-def passes(result):
-    assert result.status == checks.PASSED, result
-    assert str(result).startswith("✔")
-    return result
-
-
-def not_done(result):
-    assert result.status == checks.NOT_DONE, result
-    assert "not done yet" in str(result)
-    return result
-
-
-def fails(result, *phrases):
-    assert result.status == checks.FAILED, result
-    for phrase in phrases:
-        assert phrase in result.message, (phrase, result.message)
-    return result
 
 
 @pytest.fixture(scope="module")

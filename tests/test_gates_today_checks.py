@@ -5,29 +5,11 @@ placeholder, and fails on every typical mistake it names, with its sentence."""
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import fails, not_done, passes
 
 from lstm_helpers import checks
 from lstm_helpers.checks.gates_today import _failure_table, _first_failure
 from lstm_helpers.numpy_lstm import min_rnn
-
-
-def passes(result):
-    assert result.status == checks.PASSED, result
-    assert str(result).startswith("✔")
-    return result
-
-
-def not_done(result):
-    assert result.status == checks.NOT_DONE, result
-    assert "not done yet" in str(result)
-    return result
-
-
-def fails(result, *phrases):
-    assert result.status == checks.FAILED, result
-    for phrase in phrases:
-        assert phrase in result.message, (phrase, result.message)
-    return result
 
 
 def one_line(result):

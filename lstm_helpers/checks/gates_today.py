@@ -188,28 +188,15 @@ def scan(my_scan: Any) -> str:
 
 
 def _first_failure(table: pd.DataFrame, level: float) -> dict[str, int | None]:
-    """Per model, the smallest delay T whose mean MSE is above ``level`` (None if no T
-    is).
+    """The package's :func:`~lstm_helpers.lessons.gates_today.first_failure` on the
+    column "mean MSE", as the exercise asks for it: model -> the first failing delay
+    (an int), or None where no delay is above ``level``."""
+    from lstm_helpers.lessons.gates_today import first_failure as reference
 
-    Parameters
-    ----------
-    table : DataFrame
-        Indexed by (model, T), with a column "mean MSE", as
-        :func:`~lstm_helpers.lessons.memory_experiment.error_table` gives it.
-    level : float
-        The MSE above which a delay counts as failed.
-
-    Returns
-    -------
-    dict
-        Model -> the first failing delay (an int), or None.
-    """
-    out: dict[str, int | None] = {}
-    for model in table.index.get_level_values(0).unique():
-        mse = table.loc[model, "mean MSE"].sort_index()
-        above = mse.index[mse.to_numpy() > level]
-        out[model] = int(above[0]) if len(above) else None
-    return out
+    return {
+        model: None if np.isnan(t) else int(t)
+        for model, t in reference(table, level).items()
+    }
 
 
 def _failure_table() -> pd.DataFrame:

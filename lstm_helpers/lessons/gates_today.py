@@ -25,7 +25,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import matplotlib.pyplot as plt
@@ -203,6 +203,55 @@ def _row(task, cell, length, seed, units, params, score, result) -> dict:
     }
 
 
+def _sequence_runs(
+    task: str,
+    cells: Sequence[str],
+    data: dict[int, tuple[np.ndarray, ...]],
+    seeds: Sequence[int],
+    budget: int,
+    outputs: int,
+    classes: int,
+    score: Callable[[np.ndarray, np.ndarray], float],
+    workers: int | None = None,
+    **training,
+) -> list[dict]:
+    """Train (or load) a :class:`SequenceConfig` of every cell on every length of
+    ``data`` (length -> ``(X, y, X_test, y_test)``) and seed, in one call of the cached
+    path; one :func:`_row` per run, scored by ``score(outputs, y_test)``.
+
+    ``training`` holds the configuration's ``epochs``, ``batch_size``,
+    ``learning_rate`` and ``jit_compile``.
+    """
+    n_in = next(iter(data.values()))[0].shape[2]
+    jobs, keys = [], []
+    for cell in cells:
+        units = _units(cell, budget, n_in, outputs, classes)
+        config = SequenceConfig(
+            name=task, cell=cell, units=units, heads=HEADS, outputs=outputs,
+            classes=classes, **training,
+        )  # fmt: skip
+        where = "" if task == "adding" else f"{task} "
+        for length, (X, y, X_test, _) in data.items():
+            for seed in seeds:
+                label = f"{LABELS[cell]}({units}) {where}T={length} seed {seed}"
+                jobs.append(TrainJob(config, X, y, X_test, seed, label=label))
+                keys.append((cell, length, seed, units))
+    results = train_many(jobs, workers=workers, log_every=0)
+    return [
+        _row(
+            task,
+            cell,
+            length,
+            seed,
+            units,
+            parameter_count(cell, units, n_in, outputs, classes),
+            score(res.outputs, data[length][3]),
+            res,
+        )
+        for (cell, length, seed, units), res in zip(keys, results, strict=True)
+    ]
+
+
 def adding_runs(
     delays: Sequence[int],
     seeds: Sequence[int],
@@ -254,33 +303,15 @@ def adding_runs(
             )
         )  # fmt: skip
     data = {d: task_data(d, n_train, n_test) for d in delays}
-    jobs, keys = [], []
-    for cell in new:
-        units = _units(cell, budget, 2, 1, 0)
-        config = SequenceConfig(
-            name="adding",
-            cell=cell,
-            units=units,
-            heads=HEADS,
-            epochs=epochs,
-            batch_size=batch_size,
-            learning_rate=lr,
-            jit_compile=jit_compile,
-        )
-        for d in delays:
-            X, y, X_test, _ = data[d]
-            for s in seeds:
-                label = f"{LABELS[cell]}({units}) T={d} seed {s}"
-                jobs.append(TrainJob(config, X, y, X_test, s, label=label))
-                keys.append((cell, d, s, units))
-    for (cell, d, s, units), res in zip(
-        keys, train_many(jobs, workers=workers, log_every=0), strict=True
-    ):
-        y_test = data[d][3]
-        mse = float(np.mean((np.asarray(res.outputs, dtype=np.float64) - y_test) ** 2))
-        rows.append(
-            _row("adding", cell, d, s, units, parameter_count(cell, units, 2), mse, res)
-        )
+
+    def test_mse(outputs: np.ndarray, y_test: np.ndarray) -> float:
+        return float(np.mean((np.asarray(outputs, dtype=np.float64) - y_test) ** 2))
+
+    rows += _sequence_runs(
+        "adding", new, data, seeds, budget, 1, 0, test_mse,
+        epochs=epochs, batch_size=batch_size, learning_rate=lr,
+        jit_compile=jit_compile, workers=workers,
+    )  # fmt: skip
     return _in_order(pd.DataFrame(rows))
 
 
@@ -326,36 +357,15 @@ def copy_runs(
     n_in = vocab + 1
     budget = parameter_count(*BUDGET_CELL, n_in, k, vocab)
     data = {t: copy_data(t, n_train, n_test, k, vocab) for t in lengths}
-    jobs, keys = [], []
-    for cell in cells:
-        units = _units(cell, budget, n_in, k, vocab)
-        config = SequenceConfig(
-            name="copy",
-            cell=cell,
-            units=units,
-            heads=HEADS,
-            outputs=k,
-            classes=vocab,
-            epochs=epochs,
-            batch_size=batch_size,
-            learning_rate=lr,
-            jit_compile=jit_compile,
-        )
-        for t in lengths:
-            X, y, X_test, _ = data[t]
-            for s in seeds:
-                label = f"{LABELS[cell]}({units}) copy T={t} seed {s}"
-                jobs.append(TrainJob(config, X, y, X_test, s, label=label))
-                keys.append((cell, t, s, units))
-    rows = []
-    for (cell, t, s, units), res in zip(
-        keys, train_many(jobs, workers=workers, log_every=0), strict=True
-    ):
-        y_test = data[t][3]
-        probabilities = np.asarray(res.outputs).reshape(len(y_test), k, vocab)
-        params = parameter_count(cell, units, n_in, k, vocab)
-        score = copy_accuracy(probabilities, y_test)
-        rows.append(_row("copy", cell, t, s, units, params, score, res))
+
+    def recalled(outputs: np.ndarray, y_test: np.ndarray) -> float:
+        return copy_accuracy(np.asarray(outputs).reshape(len(y_test), k, vocab), y_test)
+
+    rows = _sequence_runs(
+        "copy", cells, data, seeds, budget, k, vocab, recalled,
+        epochs=epochs, batch_size=batch_size, learning_rate=lr,
+        jit_compile=jit_compile, workers=workers,
+    )  # fmt: skip
     return _in_order(pd.DataFrame(rows))
 
 
